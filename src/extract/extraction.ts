@@ -1,0 +1,60 @@
+/**
+ * Extraction: the output of the extract stage (shared/spec/cli.md `extract --json`),
+ * and the review-gate rule that decides `needsReview`.
+ */
+import type { ErrorCode } from '../core/errors.ts';
+import { REASON_FIELDS, REQUIRED_FIELDS, type FieldKey, type FieldValue } from './fields.ts';
+import type { BBox } from './layout.ts';
+
+export type DocumentType = 'referral' | 'other' | 'invalid';
+
+export interface ExtractedField {
+  value: FieldValue;
+  /** In [0,1]; ≥ the review threshold means "right at least 99.5% of the time". */
+  confidence: number;
+  /** 1-based page of the evidence. */
+  page: number;
+  bbox: BBox;
+}
+
+export type ExtractedFields = Partial<Record<FieldKey, ExtractedField>>;
+
+export type ExtractorName = 'offline' | 'claude';
+
+export interface Extraction {
+  documentType: DocumentType;
+  /** Confidence in the document type, [0,1]. */
+  confidence: number;
+  needsReview: boolean;
+  fields: ExtractedFields;
+  pages: number;
+  /** Which extractor produced the fields. */
+  extractor: ExtractorName;
+  /** Set when documentType is "invalid" (or an extractor fell back). */
+  error?: { code: ErrorCode; message: string };
+  /** Non-PHI notes, e.g. a Claude fall-back, token usage. */
+  notes?: Record<string, unknown>;
+}
+
+export function invalidExtraction(code: ErrorCode, message: string, pages = 0): Extraction {
+  return {
+    documentType: 'invalid',
+    confidence: 1,
+    needsReview: true,
+    fields: {},
+    pages,
+    extractor: 'offline',
+    error: { code, message },
+  };
+}
+
+/**
+ * The review gate: a non-referral, or a referral whose required fields are missing
+ * or below the threshold, goes to a person.
+ */
+export function needsReview(documentType: DocumentType, fields: ExtractedFields, threshold: number): boolean {
+  if (documentType !== 'referral') return true;
+  const confident = (key: FieldKey) => (fields[key]?.confidence ?? 0) >= threshold;
+  if (!REQUIRED_FIELDS.every(confident)) return true;
+  return !REASON_FIELDS.some(confident);
+}

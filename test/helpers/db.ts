@@ -1,0 +1,79 @@
+/**
+ * Test stores: every call gets its own fresh database, so test files never share
+ * state (graphile-worker's __tests__/helpers.ts). Database tests run on the
+ * embedded PGlite always, and also on the real PostgreSQL when TEST_DATABASE_URL
+ * is set (as .ci/run does):
+ *
+ *   describe.each(testBackends())('thing on %s', (backend) => { ... openTestStore(backend) ... })
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import postgres from 'postgres';
+import { openStore, type Store, type StoreKind } from '../../src/store/store.ts';
+
+export function testBackends(): StoreKind[] {
+  return process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+export function postgresAvailable(): boolean {
+  return Boolean(process.env.TEST_DATABASE_URL);
+}
+
+/** Creates a throwaway database on the TEST_DATABASE_URL server and returns its URL. */
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set');
+  const name = `intake_test_${crypto.randomBytes(6).toString('hex')}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const a = postgres(adminUrl, { max: 1, onnotice: () => {} });
+      await a.unsafe(`drop database if exists ${name} with (force)`);
+      await a.end();
+    },
+  };
+}
+
+export function tempDir(prefix = 'intake-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export interface TestStore extends Store {
+  /** For postgres: the URL of this test's database (to start child processes on it). */
+  readonly url: string | undefined;
+  readonly dataDir: string;
+}
+
+/** Opens a fresh, migrated store of the given kind; close() also drops it. */
+export async function openTestStore(kind: StoreKind): Promise<TestStore> {
+  const dataDir = tempDir();
+  if (kind === 'pglite') {
+    const store = await openStore({ dataDir, memory: true });
+    return Object.assign(Object.create(null), store, {
+      url: undefined,
+      dataDir,
+      close: async () => {
+        await store.close();
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      },
+    }) as TestStore;
+  }
+  const database = await createTestDatabase();
+  const store = await openStore({ databaseUrl: database.url, dataDir, poolSize: 5 });
+  return Object.assign(Object.create(null), store, {
+    url: database.url,
+    dataDir,
+    close: async () => {
+      await store.close();
+      await database.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  }) as TestStore;
+}
