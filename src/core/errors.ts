@@ -45,6 +45,7 @@ export const ERROR_CODES = {
   MESSAGE_MALFORMED: { retryable: false, http: 422 },
   ATTACHMENT_TOO_LARGE: { retryable: false, http: 413 },
   ATTACHMENT_TRUNCATED: { retryable: true, http: 502 },
+  NO_USABLE_ATTACHMENT: { retryable: false, http: 422 },
   DELIVERY_FAILED: { retryable: true, http: 502 },
   // pipeline
   LEASE_LOST: { retryable: true, http: 409 },

@@ -3,7 +3,7 @@
  * the redaction list below is a backstop against a field that slips through, not
  * the plan (STYLE.md §13).
  */
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -25,7 +25,7 @@ export const REDACT_PATHS = [
 export interface LoggerOptions {
   level?: string;
   /** Where to write; defaults to stdout. Tests pass a stream to inspect output. */
-  destination?: NodeJS.WritableStream;
+  destination?: DestinationStream;
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {

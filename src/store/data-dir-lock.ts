@@ -25,6 +25,10 @@ export interface DataDirLock {
 
 const LOCK_FILE = 'intake.lock';
 
+/** Locks this process holds: a lock file naming our own pid is only ours if listed here
+ * (in a container the service is often pid 1 after every restart). */
+const heldHere = new Set<string>();
+
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -62,10 +66,12 @@ export function acquireDataDirLock(dataDir: string, command?: string): DataDirLo
       fs.closeSync(fd);
       // Confirm we won a race with another process clearing a stale lock.
       if (readLock(dataDir)?.pid !== process.pid) continue;
+      heldHere.add(lockPath);
       let released = false;
       const release = () => {
         if (released) return;
         released = true;
+        heldHere.delete(lockPath);
         process.off('exit', release);
         try {
           if (readLock(dataDir)?.pid === process.pid) fs.unlinkSync(lockPath);
@@ -85,7 +91,8 @@ export function acquireDataDirLock(dataDir: string, command?: string): DataDirLo
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const owner = readLock(dataDir);
-      if (owner && owner.pid !== process.pid && processAlive(owner.pid)) {
+      const ours = owner?.pid === process.pid;
+      if (owner && ((ours && heldHere.has(lockPath)) || (!ours && processAlive(owner.pid)))) {
         throw new IntakeError('STORE_LOCKED', lockedMessage(dataDir, owner), { details: { pid: owner.pid } });
       }
       // Stale lock from a dead process (or unreadable): remove and retry.

@@ -1,0 +1,49 @@
+/**
+ * The pipeline's view of the stages: typed functions it calls, injected so the
+ * worker does not depend on how extraction or matching work (and tests can pass
+ * their own). `extract(document) → Extraction`, `match(demographics) → MatchDecision`.
+ */
+import type { Extraction } from '../extract/extraction.ts';
+import type { Demographics, MatchDecision } from '../match/demographics.ts';
+import type { Db } from '../store/store.ts';
+
+export interface StageContext {
+  documentId: string;
+  signal: AbortSignal;
+}
+
+export interface AuditRecord {
+  actor: string;
+  action: string;
+  resource: string;
+  outcome: 'success' | 'failure' | 'denied';
+  details?: Record<string, unknown>;
+}
+
+export interface PipelineStages {
+  extract(bytes: Uint8Array, ctx: StageContext): Promise<Extraction>;
+  demographics(extraction: Extraction): Demographics;
+  match(demographics: Demographics, ctx: StageContext): Promise<MatchDecision>;
+  /** Another document with the same referral for the same patient, if any. */
+  findDuplicate?(documentId: string, extraction: Extraction): Promise<string | null>;
+  /** Runs in the transaction that accepts a referral (the FHIR outbox). */
+  onAccepted?(tx: Db, documentId: string): Promise<void>;
+  /** Appends to the audit trail in the caller's transaction. */
+  audit?(tx: Db, record: AuditRecord): Promise<void>;
+}
+
+export type ReviewReason = 'low_confidence' | 'uncertain_match' | 'not_referral' | 'possible_duplicate';
+
+export interface StoredMatch extends MatchDecision {
+  duplicateOf?: string | null;
+}
+
+/** Why a matched document needs a person; empty means it may be accepted. */
+export function reviewReasonsFor(extraction: Extraction, match: StoredMatch | null): ReviewReason[] {
+  const reasons: ReviewReason[] = [];
+  if (extraction.documentType !== 'referral') return ['not_referral'];
+  if (extraction.needsReview) reasons.push('low_confidence');
+  if (!match || match.decision !== 'match') reasons.push('uncertain_match');
+  if (match?.duplicateOf) reasons.push('possible_duplicate');
+  return reasons;
+}
