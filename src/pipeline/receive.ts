@@ -7,6 +7,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { BlobStore } from '../blobs/blob-store.ts';
 import { IntakeError } from '../core/errors.ts';
+import type { EventBus } from '../core/events.ts';
 import { mediaTypeOf } from '../extract/detect-format.ts';
 import { documentEvents, documentReceipts, documents } from '../store/schema/index.ts';
 import type { Store } from '../store/store.ts';
@@ -32,6 +33,8 @@ export interface ReceiveDeps {
   blobs: BlobStore;
   /** Largest accepted document in bytes (MAX_DOCUMENT_BYTES). */
   maxBytes: number;
+  /** Told of each new document, so workers wake at once. */
+  events?: EventBus;
 }
 
 export async function receiveDocument(deps: ReceiveDeps, input: ReceiveInput): Promise<ReceiveResult> {
@@ -42,7 +45,7 @@ export async function receiveDocument(deps: ReceiveDeps, input: ReceiveInput): P
   }
   // Durable first: nothing refers to the document until its bytes are on disk.
   const sha256 = await deps.blobs.put(input.bytes);
-  return deps.store.db.transaction(async (tx) => {
+  const result = await deps.store.db.transaction(async (tx) => {
     const inserted = await tx
       .insert(documents)
       .values({ sha256, mediaType: mediaTypeOf(input.bytes), sizeBytes: input.bytes.length, source: input.source })
@@ -64,4 +67,10 @@ export async function receiveDocument(deps: ReceiveDeps, input: ReceiveInput): P
     });
     return { documentId, sha256, duplicate };
   });
+  if (!result.duplicate) {
+    deps.events?.emit('document.state_changed', {
+      documentId: result.documentId, from: null, to: 'received', stage: 'receive', durationMs: 0,
+    });
+  }
+  return result;
 }
