@@ -34,6 +34,8 @@ export interface Store {
   query<T = Record<string, unknown>>(statement: SQL): Promise<T[]>;
   /** The embedded store's lock (pglite only): lets `serve` record its port. */
   readonly lock: DataDirLock | null;
+  /** A dump of the embedded store's data dir (pglite only; used for test templates). */
+  dump?: () => Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -44,6 +46,8 @@ export interface OpenStoreOptions {
   poolSize?: number;
   /** Use an in-memory PGlite (tests). */
   memory?: boolean;
+  /** Start the in-memory PGlite from a dump of a migrated store (tests: skips initdb). */
+  template?: Blob;
   /** The command opening the store, recorded in the lock file. */
   command?: string;
   /** Skip migrations (a read-only tool). */
@@ -65,7 +69,10 @@ async function openPglite(options: OpenStoreOptions): Promise<Store> {
   try {
     const dir = options.memory ? undefined : path.join(options.dataDir, 'pglite');
     if (dir) fs.mkdirSync(dir, { recursive: true });
-    client = await PGlite.create(dir ?? 'memory://', { extensions: pgliteExtensions });
+    client =
+      options.memory && options.template
+        ? await PGlite.create({ loadDataDir: options.template, extensions: pgliteExtensions })
+        : await PGlite.create(dir ?? 'memory://', { extensions: pgliteExtensions });
   } catch (err) {
     lock?.release();
     throw new IntakeError('STORE_UNAVAILABLE', 'could not open the embedded store', { cause: err });
@@ -84,6 +91,7 @@ async function openPglite(options: OpenStoreOptions): Promise<Store> {
     kind: 'pglite',
     db,
     lock,
+    dump: () => client.dumpDataDir('none'),
     query: async <T>(statement: SQL) => rowsOf<T>(await db.execute(statement)),
     async close() {
       await client.close();
