@@ -79,7 +79,7 @@ describe('intake ingest and status', () => {
     await runCli(['ingest', '--json', path.join(dir, 'a.pdf')], env);
     const again = JSON.parse((await runCli(['status', '--json'], env)).stdout).states as Array<{ count: number }>;
     expect(again.reduce((n, s) => n + s.count, 0)).toBe(2);
-  });
+  }, 240_000);
 
   it('says plainly what to do when another process holds the embedded store', async () => {
     const dataDir = tempDir();
