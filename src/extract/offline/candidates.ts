@@ -1,0 +1,51 @@
+/**
+ * A candidate value for a field, with the evidence and the features the
+ * confidence model combines (shared by the form reader and the narrative reader).
+ */
+import type { FieldKey, FieldValue } from '../fields.ts';
+import type { BBox } from '../layout.ts';
+import type { Word } from './segments.ts';
+
+export type Method =
+  | 'label' // a label naming exactly this field
+  | 'section' // a generic label resolved by its section heading
+  | 'generic' // a generic label with no section
+  | 'table' // a value under a table header
+  | 'narrative' // a sentence pattern
+  | 'signature' // the signature block of a letter
+  | 'letterhead'; // the top of the page
+
+export interface Candidate {
+  key: FieldKey;
+  value: FieldValue;
+  page: number;
+  bbox: BBox;
+  method: Method;
+  /** Lowest OCR confidence among the value's words. */
+  ocr: number;
+  /** The value was below its label rather than beside it. */
+  below: boolean;
+  /** The label matched with an OCR edit. */
+  fuzzyLabel: boolean;
+  /** Look-alike characters repaired (O→0 ...) or a code suggested from the list. */
+  repairs: number;
+  /** Field-specific doubt in [0,1] (e.g. an ICD code not in the common list). */
+  doubt: number;
+  /** The page is not the referral page itself (cover excluded; notes, card...). */
+  offPage: boolean;
+}
+
+export function wordsBox(words: readonly Word[]): BBox {
+  let [x0, y0, x1, y1] = words[0]!.bbox;
+  for (const w of words) {
+    x0 = Math.min(x0, w.bbox[0]);
+    y0 = Math.min(y0, w.bbox[1]);
+    x1 = Math.max(x1, w.bbox[2]);
+    y1 = Math.max(y1, w.bbox[3]);
+  }
+  return [x0, y0, x1, y1];
+}
+
+export function minConfidence(words: readonly Word[]): number {
+  return words.reduce((m, w) => Math.min(m, w.confidence), 1);
+}

@@ -1,0 +1,128 @@
+/**
+ * Turns layout lines into segments: runs of words on one line without a wide
+ * horizontal gap. OCR often joins two form columns into one line; a gap wider than
+ * about two line heights separates a label/value pair from its neighbour.
+ * Fax transmission headers (the strip at the top of each page) are marked so they
+ * are never read as referral content.
+ */
+import type { BBox, DocumentLayout, LayoutPage } from '../layout.ts';
+
+export interface Word {
+  text: string;
+  /** Lower case, punctuation trimmed, dots removed: for label matching. */
+  norm: string;
+  bbox: BBox;
+  confidence: number;
+}
+
+export interface Segment {
+  id: number;
+  page: number;
+  /** Index of the source line on its page (reading order). */
+  line: number;
+  words: Word[];
+  text: string;
+  bbox: BBox;
+  /** Top strip of a fax page (sender, time, page n/m). */
+  faxHeader: boolean;
+}
+
+export interface PageInfo {
+  pageNumber: number;
+  width: number;
+  height: number;
+  source: LayoutPage['source'];
+  segments: Segment[];
+}
+
+export function normWord(text: string): string {
+  // Dotted leaders ("Name.........") are layout, not part of the word.
+  return text.replace(/[._…]{3,}$/, '').toLowerCase().replace(/[’']/g, "'").replace(/^[^a-z0-9#/&]+|[^a-z0-9#]+$/g, '').replace(/\./g, '');
+}
+
+function box(words: readonly Word[]): BBox {
+  let [x0, y0, x1, y1] = words[0]!.bbox;
+  for (const w of words) {
+    x0 = Math.min(x0, w.bbox[0]);
+    y0 = Math.min(y0, w.bbox[1]);
+    x1 = Math.max(x1, w.bbox[2]);
+    y1 = Math.max(y1, w.bbox[3]);
+  }
+  return [x0, y0, x1, y1];
+}
+
+export function makeSegment(id: number, page: number, line: number, words: Word[], faxHeader = false): Segment {
+  return { id, page, line, words, text: words.map((w) => w.text).join(' '), bbox: box(words), faxHeader };
+}
+
+/** "DOB:03/14/1962" or "NPI#1234567890" read as one word: split after the label. */
+function splitGlued(words: Word[]): void {
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    // "Lopez,NP" or "Austin,TX": a comma inside a word separates two words.
+    const c = /^([A-Za-z][A-Za-z'.-]+,)([A-Za-z0-9].*)$/.exec(w.text);
+    if (c) {
+      const [x0, y0, x1, y1] = w.bbox;
+      const cut = x0 + ((x1 - x0) * c[1]!.length) / w.text.length;
+      words.splice(i, 1, { ...w, text: c[1]!, norm: normWord(c[1]!), bbox: [x0, y0, cut, y1] }, { ...w, text: c[2]!, norm: normWord(c[2]!), bbox: [cut, y0, x1, y1] });
+      continue;
+    }
+    const m = /^([A-Za-z][A-Za-z.#/ ]{1,24}[:#])([^:]+)$/.exec(w.text);
+    if (!m || /^https?/i.test(w.text) || /^\d/.test(m[1]!)) continue;
+    const [x0, y0, x1, y1] = w.bbox;
+    const cut = x0 + ((x1 - x0) * m[1]!.length) / w.text.length;
+    const a: Word = { ...w, text: m[1]!, norm: normWord(m[1]!), bbox: [x0, y0, cut, y1] };
+    const b: Word = { ...w, text: m[2]!, norm: normWord(m[2]!), bbox: [cut, y0, x1, y1] };
+    words.splice(i, 1, a, b);
+    i++;
+  }
+}
+
+const HEADER_HINT = /\b(page|pg|p\.)\s*\d+|\b\d+\s*(of|\/)\s*\d+\b|\bfax\b|\bfrom\b|\d{1,2}:\d{2}/i;
+
+export function buildPages(layout: DocumentLayout): PageInfo[] {
+  let nextId = 0;
+  const pages: PageInfo[] = [];
+  for (const page of layout.pages) {
+    const segments: Segment[] = [];
+    let lineNo = 0;
+    for (const block of page.blocks) {
+      for (const line of block.lines) {
+        const words: Word[] = line.words
+          .filter((w) => w.text.trim().length > 0)
+          .map((w) => ({ text: w.text.trim(), norm: normWord(w.text), bbox: w.bbox, confidence: w.confidence }));
+        if (words.length === 0) {
+          lineNo++;
+          continue;
+        }
+        words.sort((a, b) => a.bbox[0] - b.bbox[0]);
+        splitGlued(words);
+        const height = Math.max(4, line.bbox[3] - line.bbox[1]);
+        const top = line.bbox[1];
+        const faxHeader = top < page.height * 0.045 && HEADER_HINT.test(line.text);
+        let run: Word[] = [];
+        for (const w of words) {
+          const prev = run[run.length - 1];
+          if (prev && w.bbox[0] - prev.bbox[2] > Math.max(2.2 * height, 18)) {
+            segments.push(makeSegment(nextId++, page.pageNumber, lineNo, run, faxHeader));
+            run = [];
+          }
+          run.push(w);
+        }
+        if (run.length) segments.push(makeSegment(nextId++, page.pageNumber, lineNo, run, faxHeader));
+        lineNo++;
+      }
+    }
+    pages.push({ pageNumber: page.pageNumber, width: page.width, height: page.height, source: page.source, segments });
+  }
+  return pages;
+}
+
+/** Lines as plain text per page (for classification and narrative patterns). */
+export function pageText(page: PageInfo): string {
+  return page.segments.filter((s) => !s.faxHeader).map((s) => s.text).join('\n');
+}
+
+export function lineHeight(s: Segment): number {
+  return Math.max(4, s.bbox[3] - s.bbox[1]);
+}

@@ -1,0 +1,187 @@
+/**
+ * A synthetic referral: the facts (truth, in normal form) and how this document
+ * writes each of them (label synonym, format), independent of layout family.
+ */
+import type { FieldKey, FieldValue } from '../../fields.ts';
+import { STATE_NAMES } from '../../normalize/address.ts';
+import { SPECIALTY_AS_WRITTEN, CLINICAL, CREDS, FIRST, LAST, PAYERS, PLACES, PRACTICE_A, PRACTICE_B, STREETS, STREET_TYPES, makeNpi, makePhone } from './data.ts';
+import { fmtDate, fmtPatientName, fmtPhone, fmtProvider } from './formats.ts';
+import { COMMON_ICD10 as ICD } from '../../normalize/icd10-common.ts';
+import type { Rng } from './rng.ts';
+
+export interface Item {
+  key: FieldKey | 'patientName' | 'cityStateZip';
+  label: string;
+  text: string;
+  section: 'patient' | 'insurance' | 'provider' | 'referral';
+}
+
+export interface ReferralFacts {
+  truth: Partial<Record<FieldKey, FieldValue>>;
+  items: Item[];
+  practice: string;
+  provider: string;
+  providerLast: string;
+  patientNameText: string;
+  dobText: string;
+  reasonText: string;
+  specialty: string;
+  urgencyText: string;
+  referralDateText: string;
+  /** Set by a layout that prints the practice as a letterhead. */
+  shownPractice?: boolean;
+}
+
+function iso(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+const L = {
+  patientName: ['Patient Name', 'Patient', 'Name', 'Pt Name', 'Patient Full Name'],
+  dob: ['DOB', 'Date of Birth', 'Birthdate', 'D.O.B.', 'Birth Date'],
+  sex: ['Sex', 'Gender'],
+  phone: ['Phone', 'Home Phone', 'Patient Phone', 'Telephone', 'Cell'],
+  address: ['Address', 'Street Address', 'Home Address'],
+  csz: ['City/State/ZIP', 'City, State, Zip'],
+  mrn: ['MRN', 'Chart #', 'Patient ID', 'Medical Record #', 'Acct #'],
+  payer: ['Insurance', 'Payer', 'Insurance Plan', 'Primary Insurance', 'Insurance Carrier', 'Health Plan'],
+  member: ['Member ID', 'Policy #', 'Subscriber ID', 'ID #', 'Member #', 'Policy Number'],
+  group: ['Group #', 'Group Number', 'Group', 'Grp #'],
+  provider: ['Referring Provider', 'Referring Physician', 'Referred By', 'Ordering Provider', 'Provider Name', 'Physician'],
+  npi: ['NPI', 'NPI #', 'Provider NPI', 'NPI Number'],
+  practice: ['Practice', 'Clinic', 'Practice Name', 'Referring Practice', 'Organization', 'Facility'],
+  pphone: ['Phone', 'Office Phone', 'Tel', 'Provider Phone', 'Phone #'],
+  pfax: ['Fax', 'Fax #', 'Office Fax', 'Fax Number', 'Return Fax'],
+  specialty: ['Specialty', 'Specialty Requested', 'Referred To', 'Service Requested', 'Referral To', 'Department'],
+  reason: ['Reason for Referral', 'Reason', 'Reason for Consultation', 'Clinical Indication', 'Chief Complaint', 'Referral Reason'],
+  dx: ['Diagnosis', 'Dx', 'ICD-10', 'Diagnosis Code(s)', 'ICD-10 Codes', 'Diagnosis (ICD-10)'],
+  urgency: ['Urgency', 'Priority', 'Referral Priority'],
+  date: ['Date', 'Referral Date', 'Date of Referral', 'Date Sent'],
+};
+
+export function makeFacts(rng: Rng, today: Date): ReferralFacts {
+  const truth: Partial<Record<FieldKey, FieldValue>> = {};
+  const items: Item[] = [];
+  const first = rng.pick(FIRST);
+  const last = rng.pick(LAST);
+  const middle = rng.chance(0.55) ? rng.pick(FIRST) : undefined;
+  const name = fmtPatientName(middle ? { first, middle, last } : { first, last }, rng);
+  truth['patient.firstName'] = name.truth.first;
+  truth['patient.lastName'] = name.truth.last;
+  if (name.truth.middle) truth['patient.middleName'] = name.truth.middle;
+  items.push({ key: 'patientName', label: rng.pick(L.patientName), text: name.text, section: 'patient' });
+  const age = rng.int(1, 95);
+  const dob = new Date(Date.UTC(today.getUTCFullYear() - age, rng.int(0, 11), rng.int(1, 28)));
+  truth['patient.dob'] = iso(dob);
+  const dobText = fmtDate(iso(dob), rng, 'dob', today);
+  items.push({ key: 'patient.dob', label: rng.pick(L.dob), text: dobText, section: 'patient' });
+  if (rng.chance(0.7)) {
+    const sex = rng.pick(['F', 'M', 'F', 'M', 'X']);
+    truth['patient.sex'] = sex;
+    const text = sex === 'X' ? 'X' : rng.chance(0.5) ? sex : sex === 'F' ? 'Female' : 'Male';
+    items.push({ key: 'patient.sex', label: rng.pick(L.sex), text, section: 'patient' });
+  }
+  const [city, state, zip3] = rng.pick(PLACES);
+  const area = rng.pick(['512', '737', '303', '614']);
+  if (rng.chance(0.85)) {
+    const p = makePhone(rng, area);
+    truth['patient.phone'] = p;
+    items.push({ key: 'patient.phone', label: rng.pick(L.phone), text: fmtPhone(p, rng), section: 'patient' });
+  }
+  if (rng.chance(0.8)) {
+    const line1 = `${rng.int(10, 9999)} ${rng.pick(STREETS)} ${rng.pick(STREET_TYPES)}`;
+    const zip = `${zip3}${rng.digits(2)}`;
+    truth['patient.address.line1'] = line1;
+    truth['patient.address.city'] = city;
+    truth['patient.address.state'] = state;
+    truth['patient.address.postalCode'] = zip;
+    const stText = rng.chance(0.15) ? STATE_NAMES[state]! : state;
+    const zipText = rng.chance(0.2) ? `${zip}-${rng.digits(4)}` : zip;
+    items.push({ key: 'patient.address.line1', label: rng.pick(L.address), text: line1, section: 'patient' });
+    if (rng.chance(0.35)) {
+      // Street and city on two lines under one "Address" label.
+      items[items.length - 1]!.text = `${line1}\n${city}, ${stText} ${zipText}`;
+    } else items.push({ key: 'cityStateZip', label: rng.pick(L.csz), text: `${city}, ${stText} ${zipText}`, section: 'patient' });
+  }
+  if (rng.chance(0.4)) {
+    const mrn = rng.pick([`MR-${rng.digits(6)}`, `${rng.digits(8)}`, `A${rng.digits(7)}`]);
+    truth['patient.mrn'] = mrn;
+    items.push({ key: 'patient.mrn', label: rng.pick(L.mrn), text: mrn, section: 'patient' });
+  }
+  if (rng.chance(0.8)) {
+    const payer = rng.pick(PAYERS);
+    truth['insurance.payer'] = payer;
+    items.push({ key: 'insurance.payer', label: rng.pick(L.payer), text: payer, section: 'insurance' });
+    const member = rng.pick([`${rng.pick(['W', 'U', 'XG', 'H'])}${rng.digits(9)}`, rng.digits(11), `${rng.pick(['ABC', 'ZGP', 'YRX'])}${rng.digits(8)}`]);
+    truth['insurance.memberId'] = member;
+    items.push({ key: 'insurance.memberId', label: rng.pick(L.member), text: member, section: 'insurance' });
+    if (rng.chance(0.5)) {
+      const g = rng.chance(0.5) ? rng.digits(7) : `GRP${rng.digits(5)}`;
+      truth['insurance.groupNumber'] = g;
+      items.push({ key: 'insurance.groupNumber', label: rng.pick(L.group), text: g, section: 'insurance' });
+    }
+  }
+  const pFirst = rng.pick(FIRST);
+  const pLast = rng.pick(LAST);
+  const prov = fmtProvider(pFirst, pLast, rng.pick(CREDS), rng);
+  truth['referringProvider.name'] = prov.truth;
+  items.push({ key: 'referringProvider.name', label: rng.pick(L.provider), text: prov.text, section: 'provider' });
+  const practice = `${rng.pick(PRACTICE_A)} ${rng.pick(PRACTICE_B)}`;
+  if (rng.chance(0.85)) {
+    truth['referringProvider.practice'] = practice;
+    items.push({ key: 'referringProvider.practice', label: rng.pick(L.practice), text: practice, section: 'provider' });
+  }
+  if (rng.chance(0.8)) {
+    const npi = makeNpi(rng);
+    truth['referringProvider.npi'] = npi;
+    items.push({ key: 'referringProvider.npi', label: rng.pick(L.npi), text: npi, section: 'provider' });
+  }
+  const officeArea = rng.pick(['512', '737', '303', '614', '919']);
+  if (rng.chance(0.85)) {
+    const p = makePhone(rng, officeArea);
+    truth['referringProvider.phone'] = p;
+    items.push({ key: 'referringProvider.phone', label: rng.pick(L.pphone), text: fmtPhone(p, rng), section: 'provider' });
+  }
+  if (rng.chance(0.85)) {
+    const p = makePhone(rng, officeArea);
+    truth['referringProvider.fax'] = p;
+    items.push({ key: 'referringProvider.fax', label: rng.pick(L.pfax), text: fmtPhone(p, rng), section: 'provider' });
+  }
+  const clin = rng.pick(CLINICAL);
+  if (rng.chance(0.9)) {
+    const variants = SPECIALTY_AS_WRITTEN[clin.specialty];
+    const written = variants && rng.chance(0.35) ? rng.pick(variants) : clin.specialty;
+    truth['referral.specialty'] = written;
+    items.push({ key: 'referral.specialty', label: rng.pick(L.specialty), text: written, section: 'referral' });
+  }
+  truth['referral.reason'] = clin.reason;
+  items.push({ key: 'referral.reason', label: rng.pick(L.reason), text: clin.reason, section: 'referral' });
+  if (rng.chance(0.8)) {
+    const codes = clin.codes.slice(0, rng.int(1, clin.codes.length));
+    truth['referral.diagnosisCodes'] = codes;
+    const withText = rng.chance(0.3);
+    const text = withText ? codes.map((c) => `${c} - ${(ICD[c] ?? '').split(',')[0]}`).join('\n') : codes.join(rng.pick([', ', '; ', '  ']));
+    items.push({ key: 'referral.diagnosisCodes', label: rng.pick(L.dx), text, section: 'referral' });
+  }
+  let urgencyText = '';
+  if (rng.chance(0.7)) {
+    const u = rng.pick(['routine', 'routine', 'urgent', 'stat'] as const);
+    truth['referral.urgency'] = u;
+    const word = u === 'stat' ? 'STAT' : u[0]!.toUpperCase() + u.slice(1);
+    urgencyText = rng.chance(0.5)
+      ? (['Routine', 'Urgent', 'STAT'] as const).map((o) => `${o.toLowerCase() === u ? rng.pick(['[X]', '☒', '(X)']) : rng.pick(['[ ]', '☐'])} ${o}`).join('   ')
+      : word;
+    items.push({ key: 'referral.urgency', label: rng.pick(L.urgency), text: urgencyText, section: 'referral' });
+  }
+  let referralDateText = '';
+  if (rng.chance(0.9)) {
+    const d = new Date(today.getTime() - rng.int(1, 200) * 86_400_000);
+    truth['referral.date'] = iso(d);
+    referralDateText = fmtDate(iso(d), rng, 'recent', today);
+    items.push({ key: 'referral.date', label: rng.pick(L.date), text: referralDateText, section: 'referral' });
+  }
+  return {
+    truth, items, practice, provider: prov.text, providerLast: pLast, patientNameText: name.text, dobText,
+    reasonText: clin.reason, specialty: clin.specialty, urgencyText, referralDateText,
+  };
+}
