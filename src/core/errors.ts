@@ -59,6 +59,11 @@ export const ERROR_CODES = {
   PAYLOAD_TOO_LARGE: { retryable: false, http: 413 },
   RATE_LIMITED: { retryable: true, http: 429 },
   AUDIT_CHAIN_BROKEN: { retryable: false, http: 500 },
+  // review (issue 7)
+  VERSION_STALE: { retryable: false, http: 409 },
+  CLAIMED_BY_OTHER: { retryable: false, http: 409 },
+  REVIEW_REJECTED: { retryable: false, http: 409 },
+  FIELD_INVALID: { retryable: false, http: 400 },
   INTERNAL: { retryable: true, http: 500 },
 } as const satisfies Record<string, CodeInfo>;
 
