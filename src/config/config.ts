@@ -55,7 +55,8 @@ export const configSchema = z.object({
   REVIEW_THRESHOLD: z.coerce.number().min(0).max(1).default(0.95),
   ANTHROPIC_API_KEY: optionalString,
   ANTHROPIC_BASE_URL: optionalUrl,
-  ANTHROPIC_MODEL: z.string().default('claude-sonnet-4-5'),
+  /** claude-sonnet-4-5 reaches end-of-life on 2026-11-30; Sonnet 5.5 is the current speed/quality choice. */
+  ANTHROPIC_MODEL: z.string().default('claude-sonnet-5-5'),
   ANTHROPIC_TIMEOUT_MS: int(60_000, 100),
   ANTHROPIC_MAX_RETRIES: int(3, 0),
 
@@ -78,6 +79,9 @@ export const configSchema = z.object({
   IMAP_PROCESSED_MAILBOX: z.string().default('Processed'),
   IMAP_ATTENTION_MAILBOX: z.string().default('Needs Attention'),
   IMAP_POLL_INTERVAL_MS: int(60_000, 100),
+  /** Reconnect backoff after a drop or failure: exponential with full jitter between these bounds. */
+  IMAP_BACKOFF_BASE_MS: int(1_000, 10),
+  IMAP_BACKOFF_MAX_MS: int(5 * 60_000, 10),
   MAX_ATTACHMENT_BYTES: int(25 * 1024 * 1024, 1),
   MAX_MESSAGE_BYTES: int(60 * 1024 * 1024, 1),
   DROP_FOLDER: optionalString,
@@ -89,6 +93,8 @@ export const configSchema = z.object({
   ALERT_DEDUP_WINDOW_MS: int(15 * 60_000, 0),
   ALERT_SOURCE_DOWN_MS: int(10 * 60_000, 0),
   ALERT_QUEUE_AGE_MS: int(4 * 60 * 60_000, 0),
+  /** How often the alerter checks the review queue's oldest item. */
+  ALERT_CHECK_INTERVAL_MS: int(60_000, 50),
 
   // review API and hand-off
   MAX_UPLOAD_BYTES: int(50 * 1024 * 1024, 1),

@@ -107,7 +107,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
       const drop = createDropFolderWatcher(ingestDeps, config);
       await drop.start();
       stoppables.push({ name: 'drop-folder', stop: () => drop.stop() });
-      sources.push({ name: 'drop-folder', healthy: () => true });
+      sources.push({ name: 'drop-folder', healthy: () => drop.status().connected });
     }
     // New documents from any source wake the workers at once.
     const offNudge = events.on('document.state_changed', (e) => {
@@ -118,7 +118,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
     if (options.samplesDir) await loadSamples(options.samplesDir, { config, store, blobs, logger });
     worker.nudge();
 
-    const api = createReviewApi({ config, store, blobs, events, logger, matcher: defaults.matcher });
+    const api = createReviewApi({ config, store, blobs, events, logger });
     const app = createApp({ store, metrics, logger, sources, mount: [api, createReviewerPage()] });
     const server = await listen(app.fetch, config.PORT, config.HOST);
     stoppables.push({ name: 'http', stop: () => closeServer(server) });
