@@ -22,12 +22,15 @@ import { createPipelineWorker } from '../pipeline/worker.ts';
 import { createReviewApi } from '../review/api/index.ts';
 import { createReviewerPage } from '../review/web/index.ts';
 import { loadEhrCsv } from '../match/index.ts';
+import { createUser, listUsers } from '../review/users.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { createApp, type SourceHealth } from './app.ts';
 import { createMetrics } from './metrics.ts';
 
 export interface RunningService {
   port: number;
+  /** Token of the first admin, created when the store had no users (shown once). */
+  bootstrapToken: string | null;
   store: Store;
   blobs: BlobStore;
   events: EventBus;
@@ -117,6 +120,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
 
     if (options.samplesDir) await loadSamples(options.samplesDir, { config, store, blobs, logger });
     worker.nudge();
+    const bootstrapToken = await bootstrapAdmin(store);
 
     const api = createReviewApi({ config, store, blobs, events, logger });
     const app = createApp({ store, metrics, logger, sources, mount: [api, createReviewerPage()] });
@@ -126,7 +130,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     store.lock?.update({ port });
     logger.info({ port, store: store.kind, startMs: Math.round(performance.now() - started) }, 'service started');
-    return { port, store, blobs, events, stop: stopAll };
+    return { port, bootstrapToken, store, blobs, events, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;
@@ -146,6 +150,17 @@ function closeServer(server: ServerType): Promise<void> {
     // Idle keep-alive sockets must not hold shutdown.
     (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
   });
+}
+
+/**
+ * A store without any user gets one admin, so a new installation can sign in
+ * without stopping the service to run `intake users add` (the embedded store is
+ * single-process). The token is returned once for the terminal, never logged.
+ */
+async function bootstrapAdmin(store: Store): Promise<string | null> {
+  if ((await listUsers(store.db)).length > 0) return null;
+  const { token } = await createUser(store.db, 'admin', 'admin');
+  return token;
 }
 
 const SAMPLE_EXTENSIONS = new Set(['.pdf', '.tif', '.tiff', '.png', '.jpg', '.jpeg']);

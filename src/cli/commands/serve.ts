@@ -21,8 +21,15 @@ export function registerServe(program: Command): void {
       const service = await startService(config, logger, samplesDir ? { samplesDir } : {});
       process.stderr.write(
         `intake: serving on http://localhost:${service.port} (store: ${service.store.kind}); ` +
-          `reviewer page at /, API reference at /docs. Create a reviewer token with: npx intake users add NAME --role reviewer\n`,
+          `reviewer page at /, API reference at /docs\n`,
       );
+      if (service.bootstrapToken) {
+        process.stderr.write(
+          `intake: no users yet, so an admin "admin" was created. Its token (shown only now, keep it safe):\n` +
+            `  ${service.bootstrapToken}\n` +
+            `Sign in with it, then add reviewers with POST /v1/users or \`intake users add NAME --role reviewer\` (service stopped, or DATABASE_URL set).\n`,
+        );
+      }
       await new Promise<void>((resolve) => {
         const shutdown = (signal: string) => {
           logger.info({ signal }, 'shutting down');
