@@ -118,7 +118,11 @@ export async function startService(config: Config, logger: Logger, options: Serv
     });
     stoppables.push({ name: 'nudge', stop: offNudge });
 
-    if (options.samplesDir) await loadSamples(options.samplesDir, { config, store, blobs, logger });
+    if (options.samplesDir) {
+      await loadSamples(options.samplesDir, { config, store, blobs, logger });
+      // The matcher fits its weights to the EHR table: refit after the samples' patients arrived.
+      await defaults.matcher.refresh();
+    }
     worker.nudge();
     const bootstrapToken = await bootstrapAdmin(store);
 
