@@ -5,10 +5,14 @@
  */
 import { Command, CommanderError } from 'commander';
 import { IntakeError } from '../core/errors.ts';
+import { registerEhr } from './commands/ehr.ts';
 import { registerExtract } from './commands/extract.ts';
+import { registerMatch } from './commands/match.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerStatus } from './commands/status.ts';
+import { registerUsers } from './commands/users.ts';
+import { registerAudit } from './commands/audit.ts';
 
 const program = new Command('intake')
   .description('Turns referral faxes into matched, reviewable patient referrals')
@@ -19,6 +23,10 @@ registerServe(program);
 registerIngest(program);
 registerExtract(program);
 registerStatus(program);
+registerEhr(program);
+registerMatch(program);
+registerUsers(program);
+registerAudit(program);
 
 try {
   await program.parseAsync(process.argv);

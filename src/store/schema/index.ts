@@ -4,3 +4,8 @@
  */
 export * from './documents.ts';
 export * from './ehr.ts';
+export * from './match.ts';
+export * from './ingest.ts';
+export * from './review.ts';
+export * from './audit.ts';
+export * from './fhir.ts';
