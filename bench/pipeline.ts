@@ -33,7 +33,7 @@ function tmp(): string {
 
 /** Distinct bytes per copy (a trailing PDF comment) so each copy is its own document. */
 function copyOf(i: number): Buffer {
-  return Buffer.concat([TEXT_PDFS[i % TEXT_PDFS.length]!, Buffer.from(`\n%bench-copy-${i}\n`)]);
+  return Buffer.concat([TEXT_PDFS[Math.abs(i) % TEXT_PDFS.length]!, Buffer.from(`\n%bench-copy-${i}\n`)]);
 }
 
 async function timeOpen(dataDir: string): Promise<number> {
