@@ -69,7 +69,27 @@ export function normalizeIcd10(raw: string): { code: string; repaired: number } 
   const body = chars.join('');
   const code = body.length > 3 ? `${body.slice(0, 3)}.${body.slice(3)}` : body;
   if (!isIcd10Format(code)) return null;
+  // A look-alike fix is only trusted when it lands on a known code or category:
+  // "ZZZ" → "Z2Z" is a guess, not a reading.
+  if (repaired > 0 && !isCommonIcd10(code) && !isKnownCategory(code.slice(0, 3))) return null;
   return { code, repaired };
+}
+
+let categories: Set<string> | null = null;
+
+/** The 3-character category of some bundled code ("M54" for M54.50). */
+export function isKnownCategory(category: string): boolean {
+  categories ??= new Set(Object.keys(COMMON_ICD10).map((c) => c.slice(0, 3)));
+  return categories.has(category);
+}
+
+/**
+ * A bare 3-character category that is not itself a billable code on the list
+ * while the list has codes under it ("M62" for M62.81): usually a truncated
+ * reading (the decimals lost to OCR or a line break).
+ */
+export function looksTruncatedIcd10(code: string): boolean {
+  return code.length === 3 && !isCommonIcd10(code) && isKnownCategory(code);
 }
 
 /** Listed codes one OCR look-alike away from `code` (to suggest a repair). */

@@ -8,7 +8,7 @@ import type { FieldKey, FieldValue } from '../fields.ts';
 import { normalizeState, normalizeZip, isStateCode, parseCityStateZip, STATE_NAMES } from './address.ts';
 import { normalizeIdentifier, normalizeSex, normalizeUrgency } from './codes.ts';
 import { dobProblem, findDate, normalizeDate, recentDateProblem, DATE_PATTERNS, type DateOptions } from './dates.ts';
-import { isCommonIcd10, isIcd10Format, normalizeIcd10, suggestIcd10, icd10Description, ICD10_CANDIDATE } from './icd10.ts';
+import { isCommonIcd10, isIcd10Format, normalizeIcd10, suggestIcd10, icd10Description, ICD10_CANDIDATE, isKnownCategory, looksTruncatedIcd10 } from './icd10.ts';
 import { isValidNpi, luhnValid, normalizeNpi, npiCheckDigit } from './npi.ts';
 import { countDigitFixes, digitsOf, fixDigits } from './ocr-digits.ts';
 import { isValidPhone, normalizePhone } from './phone.ts';
@@ -18,7 +18,7 @@ export {
   normalizeState, normalizeZip, isStateCode, parseCityStateZip, STATE_NAMES,
   normalizeIdentifier, normalizeSex, normalizeUrgency,
   dobProblem, findDate, normalizeDate, recentDateProblem, DATE_PATTERNS,
-  isCommonIcd10, isIcd10Format, normalizeIcd10, suggestIcd10, icd10Description, ICD10_CANDIDATE,
+  isCommonIcd10, isIcd10Format, normalizeIcd10, suggestIcd10, icd10Description, ICD10_CANDIDATE, isKnownCategory, looksTruncatedIcd10,
   isValidNpi, luhnValid, normalizeNpi, npiCheckDigit,
   countDigitFixes, digitsOf, fixDigits,
   isValidPhone, normalizePhone,

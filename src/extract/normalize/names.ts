@@ -64,8 +64,13 @@ export function parsePersonName(raw: string): PersonName | null {
   return parseNatural(splitWords(text));
 }
 
+/** A credential inside a name is written in capitals or with dots ("MD", "M.D."); "Do" and "Pa" are family names. */
+function writtenAsCredential(word: string): boolean {
+  return isCredential(word) && (word === word.toUpperCase() || word.includes('.'));
+}
+
 function parseNatural(wordsIn: string[]): PersonName | null {
-  const words = wordsIn.filter((w) => !TITLES.test(w) && !SUFFIXES.test(w) && !isCredential(w));
+  const words = wordsIn.filter((w) => !TITLES.test(w) && !SUFFIXES.test(w) && !writtenAsCredential(w));
   if (words.length < 2 || words.length > 5) return null;
   // Surname particles stay with the surname: "Michael Van Dyke", "Ana de la Cruz".
   let cut = words.length - 1;

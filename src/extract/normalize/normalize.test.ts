@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   dobProblem, findDate, isValidNpi, normalizeDate, normalizeField, normalizeIcd10, normalizeNpi, normalizePhone,
   normalizeProviderName, normalizeState, normalizeZip, npiCheckDigit, parseCityStateZip, parsePersonName, suggestIcd10,
-  validateFieldValue, isCommonIcd10, icd10Description,
+  validateFieldValue, isCommonIcd10, icd10Description, isKnownCategory, looksTruncatedIcd10,
 } from './index.ts';
 
 const today = new Date('2025-11-15T00:00:00Z');
@@ -54,6 +54,14 @@ describe('NPI', () => {
   });
 });
 
+describe('names with a credential-like family name', () => {
+  it('keeps "Do" as a family name but drops "DO" and "M.D." as credentials', () => {
+    expect(parsePersonName('Mr. James Do')).toEqual({ first: 'James', last: 'Do' });
+    expect(normalizeProviderName('Sarah Montoya DO')).toBe('Sarah Montoya');
+    expect(normalizeProviderName('Sarah Montoya M.D.')).toBe('Sarah Montoya');
+  });
+});
+
 describe('ICD-10-CM', () => {
   it('formats and repairs codes by position', () => {
     expect(normalizeIcd10('m545O')?.code).toBe('M54.50');
@@ -62,6 +70,20 @@ describe('ICD-10-CM', () => {
     expect(normalizeIcd10('I10')?.code).toBe('I10');
     expect(normalizeIcd10('1lO')?.code).toBe('I10');
     expect(normalizeIcd10('12345')).toBeNull();
+  });
+  it('only trusts a look-alike fix that lands on a listed code or category ("ZZZ" is not "Z2Z")', () => {
+    expect(normalizeIcd10('ZZZ')).toBeNull();
+    expect(normalizeField('referral.diagnosisCodes', 'ZZZ').valid).toBe(false);
+    expect(normalizeIcd10('M5O')).toBeNull();
+    expect(normalizeIcd10('El1.9')?.code).toBe('E11.9');
+    // Unrepaired codes in the right format are kept (the list is not exhaustive) but flagged elsewhere.
+    expect(normalizeIcd10('Q99.99')?.code).toBe('Q99.99');
+  });
+  it('spots a bare category that probably lost its decimals', () => {
+    expect(looksTruncatedIcd10('M54')).toBe(true);
+    expect(looksTruncatedIcd10('I10')).toBe(false);
+    expect(looksTruncatedIcd10('M54.50')).toBe(false);
+    expect(isKnownCategory('M17')).toBe(true);
   });
   it('knows common codes and suggests one look-alike away', () => {
     expect(isCommonIcd10('M17.11')).toBe(true);

@@ -30,8 +30,8 @@ describe('calibration on a generated held-out set', () => {
     expect(wrong / high).toBeLessThanOrEqual(0.005);
   });
 
-  it('never auto-accepts a wrong patient name or date of birth on a digital document', () => {
-    const bad = results.filter(({ d, x }) => d.documentType === 'referral' && d.quality === 'digital' && !x.needsReview &&
+  it('never auto-accepts a wrong patient name or date of birth, whatever the quality', () => {
+    const bad = results.filter(({ d, x }) => d.documentType === 'referral' && !x.needsReview &&
       scoreFields(x, d.fields).some((o) => ['patient.firstName', 'patient.lastName', 'patient.dob'].includes(o.key) && o.outcome !== 'right'));
     expect(bad.map(({ d }) => d.id)).toEqual([]);
   });

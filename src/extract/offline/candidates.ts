@@ -13,7 +13,8 @@ export type Method =
   | 'table' // a value under a table header
   | 'narrative' // a sentence pattern
   | 'signature' // the signature block of a letter
-  | 'letterhead'; // the top of the page
+  | 'letterhead' // the top of the page
+  | 'checklist'; // the one checked box of a checkbox list
 
 export interface Candidate {
   key: FieldKey;
@@ -33,6 +34,13 @@ export interface Candidate {
   doubt: number;
   /** The page is not the referral page itself (cover excluded; notes, card...). */
   offPage: boolean;
+  /** In the page's top or bottom strip (a patient stamp, a running header): its case is a style. */
+  margin?: boolean;
+}
+
+/** Whether a box sits in the top or bottom 6% of its page, where stamps and running headers go. */
+export function inMargin(bbox: readonly number[], pageHeight: number): boolean {
+  return pageHeight > 0 && (bbox[1]! < pageHeight * 0.06 || bbox[3]! > pageHeight * 0.94);
 }
 
 export function wordsBox(words: readonly Word[]): BBox {

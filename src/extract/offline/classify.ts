@@ -26,7 +26,7 @@ interface Signal {
 const REFERRAL: Signal[] = [
   { re: /\breason for (referral|referal|consult(ation)?)\b/i, w: 3 },
   { re: /\breferral (form|request|order|information|details|to)\b/i, w: 3 },
-  { re: /\b(am|are) referring\b|\bwould like to refer\b|\bto refer\b|\bI refer\b/i, w: 3 },
+  { re: /\b(am|are) refe?[rc]r[i1l]ng\b|\bwould like to refer\b|\bto refer\b|\bI refer\b/i, w: 3 },
   { re: /\breferring (provider|physician|doctor|clinician|practice|md)\b/i, w: 2 },
   { re: /\breferred (to|by)\b/i, w: 2 },
   { re: /\b(consultation|consult) request/i, w: 2 },
@@ -34,7 +34,8 @@ const REFERRAL: Signal[] = [
   { re: /\b(outgoing|new|specialty|outpatient|patient) referral\b|\breferral (summary|letter|note)\b/i, w: 2 },
   { re: /\breferring\s*:|\breferred\s*:/i, w: 2 },
   { re: /\b(reason|dx|diagnosis|specialty|urgency|priority)\s*:/i, w: 1 },
-  { re: /\bfor (evaluation|consultation|assessment|management) (of|and)\b/i, w: 2 },
+  { re: /\bfor\s+(eva[l1I|]uation|consu[l1I|]tation|assessment|management)\s+(of|and)\b/i, w: 2 },
+  { re: /\bto your\s.{0,40}\b(clinic|office|practice|service|team)\b/i, w: 2 },
   { re: /\bplease (see|evaluate|schedule)\b/i, w: 1 },
   { re: /\b(specialty|service) requested\b/i, w: 2 },
 ];

@@ -18,6 +18,7 @@ const BASE: Record<Method, number> = {
   narrative: 0.93,
   signature: 0.9,
   letterhead: 0.78,
+  checklist: 0.95,
 };
 
 /** Fields whose extent is fuzzy (free text): a label cannot make them certain. */
@@ -56,6 +57,10 @@ export interface Chosen {
   agree: number;
   /** Another value was found on the referral page. */
   conflict: boolean;
+  /** The candidates that agree with the chosen value (itself included). */
+  support: Candidate[];
+  /** Confirmed by another field: diagnosis codes whose listed description matches the reason. */
+  crossChecked?: boolean;
 }
 
 /** Picks the best-supported value for one field and scores it. */
@@ -97,9 +102,11 @@ export function combine(key: FieldKey, cands: Candidate[]): Chosen | null {
   // The referral page's own writing wins (case as written there), then the strongest.
   // Mixed case beats a shouting header ("Alice" over "ALICE") when both say the same.
   const caps = (c: Candidate) => Number(typeof c.value === 'string' && /[A-Z]{2}/.test(c.value) && c.value === c.value.toUpperCase() && /[A-Z]/.test(c.value));
-  const order = best.cands.map((c, i) => ({ c, s: best.scores[i]! })).sort((a, b) => Number(a.c.offPage) - Number(b.c.offPage) || caps(a.c) - caps(b.c) || b.s - a.s);
+  // A stamp in the page margin ("Pt: DOE, JANE") confirms a value but does not set its spelling.
+  const rank = (c: Candidate) => (c.margin ? 2 : c.offPage ? 1 : 0);
+  const order = best.cands.map((c, i) => ({ c, s: best.scores[i]! })).sort((a, b) => rank(a.c) - rank(b.c) || caps(a.c) - caps(b.c) || b.s - a.s);
   const top = order[0]!.c;
-  return { candidate: top, raw, agree: best.cands.length, conflict };
+  return { candidate: top, raw, agree: best.cands.length, conflict, support: best.cands };
 }
 
 const GROUPS: Record<FieldKey, string> = {
@@ -124,8 +131,8 @@ export function featureKeys(key: FieldKey, chosen: Chosen): string[] {
   const c = chosen.candidate;
   const g = GROUPS[key];
   const fine = [g, c.method, ocrBin(c.ocr), c.repairs > 0 ? 'r' : '-', c.doubt > 0 ? 'd' : '-', c.below ? 'b' : '-',
-    c.fuzzyLabel ? 'f' : '-', c.offPage ? 'o' : '-', chosen.agree > 1 ? 'a' : '-', chosen.conflict ? 'c' : '-'].join('|');
-  const mid = [g, c.method, ocrBin(c.ocr), c.repairs > 0 || c.doubt > 0 || c.fuzzyLabel ? 'x' : '-', chosen.conflict ? 'c' : '-'].join('|');
+    c.fuzzyLabel ? 'f' : '-', c.offPage ? 'o' : '-', chosen.agree > 1 ? 'a' : '-', chosen.conflict ? 'c' : '-', chosen.crossChecked ? 'k' : '-'].join('|');
+  const mid = [g, c.method, ocrBin(c.ocr), c.repairs > 0 || c.doubt > 0 || c.fuzzyLabel ? 'x' : '-', chosen.conflict ? 'c' : '-', chosen.crossChecked ? 'k' : '-'].join('|');
   const coarse = [g, c.method, chosen.conflict ? 'c' : '-'].join('|');
   return [fine, mid, coarse];
 }

@@ -5,7 +5,7 @@
  * (table headers, stacked forms). Works on geometry, not on fixed templates.
  */
 import type { FieldKey } from '../fields.ts';
-import { minConfidence, wordsBox, type Candidate, type Method } from './candidates.ts';
+import { inMargin, minConfidence, wordsBox, type Candidate, type Method } from './candidates.ts';
 import { matchLabelAt, type LabelMatch, type Section, type Slot } from './labels.ts';
 import { lineHeight, type PageInfo, type Segment, type Word } from './segments.ts';
 import { readValue, STRICT_KEYS } from './values.ts';
@@ -108,8 +108,10 @@ function findOccurrences(page: PageInfo): Occurrence[] {
         const strict = STRICT_KEYS.has(slotKey) || ['npi', 'phone', 'fax', 'zip', 'state', 'cityStateZip', 'date', 'name', 'address'].includes(slotKey);
         let ok = m.colon || (labelOnly && atStart) || (m.def.heading === true && i === 0);
         if (!ok && atStart) ok = strict || (prevIsLabelEnd && i > 0) || (i === 0 && m.def.specific && m.def.words.length >= 2);
+        // "Westside Medical Group 1740408947": a capitalised word before an inline "Group" makes it part of a name.
+        const inName = slotKey === 'insurance.groupNumber' && i > 0 && /^[A-Z][a-z]+$/.test(ws[i - 1]!.text) && /^group$/i.test(ws[i]!.text);
         if (!ok && !atStart && !labelOnly && m.def.specific && INLINE_OK.has(slotKey) && m.def.words.join(' ').length >= 3 &&
-          !matchLabelAt(ws, m.end) && inlineValueFits(slotKey, ws[m.end]!.text)) ok = true;
+          !matchLabelAt(ws, m.end) && inlineValueFits(slotKey, ws[m.end]!.text) && !inName) ok = true;
         if (!ok && m.def.heading !== true && !atStart) ok = false;
         if (ok) {
           found.push(m);
@@ -273,6 +275,17 @@ function continuation(first: Word[], page: PageInfo, maxLines: number): Word[] {
   return out;
 }
 
+/** The segment right under `first` that starts at x (a label column), if any. */
+function lineUnder(first: Word[], x: number, page: PageInfo): Word[] {
+  if (!first.length) return [];
+  const bottom = Math.max(...first.map((w) => w.bbox[3]));
+  const h = Math.max(6, bottom - Math.min(...first.map((w) => w.bbox[1])));
+  const next = page.segments
+    .filter((s) => !s.faxHeader && s.bbox[1] > bottom - h * 0.3 && s.bbox[1] - bottom <= h * 0.9 && Math.abs(s.bbox[0] - x) <= 12)
+    .sort((a, b) => a.bbox[1] - b.bbox[1])[0];
+  return next && !startsWithLabel(next.words) ? next.words : [];
+}
+
 /** A reason is a phrase or a sentence, not the history that follows it. */
 function firstSentence(words: Word[]): Word[] {
   const out: Word[] = [];
@@ -299,7 +312,11 @@ export function readForm(page: PageInfo, today: Date, offPage: boolean, stats?: 
     if (!r) continue;
     let words = occ.rest;
     let below = false;
-    if (words.length === 0) words = valueRight(occ, page);
+    let fromRight = false;
+    if (words.length === 0) {
+      words = valueRight(occ, page);
+      fromRight = words.length > 0;
+    }
     const textual = r.target === 'referral.reason';
     // "Reason for Referral / Comments: ..." — drop the alternative label after a slash.
     if (words[0] && /^\/$/.test(words[0].text)) {
@@ -319,7 +336,9 @@ export function readForm(page: PageInfo, today: Date, offPage: boolean, stats?: 
       words = [...words, ...continuation(words, page, 4)];
     } else if (r.target === 'patient.address.line1') {
       // The city, state and ZIP often sit on the line under the street.
-      const next = continuation(words, page, 1);
+      // It may align with the street (under the value) or with the label's start.
+      let next = continuation(words, page, 1);
+      if (!(next.length && readValue('cityStateZip', next, today).length)) next = lineUnder(words, occ.x0, page);
       if (next.length && readValue('cityStateZip', next, today).length) words = [...words, ...next];
     }
     if (textual) words = firstSentence(words);
@@ -329,6 +348,17 @@ export function readForm(page: PageInfo, today: Date, offPage: boolean, stats?: 
     }
     const target = r.target === 'referredTo' ? 'referral.specialty' : r.target;
     let values = readValue(target, words, today);
+    // What stood to the right was another column's caption ("Referring Physician    NPI"):
+    // the value is under the label instead.
+    if (values.length === 0 && fromRight && !textual) {
+      const under = valueBelow(occ, page, occs, r.target === 'patient.address.line1' ? 2 : 1);
+      const v = under.length ? readValue(target, under, today) : [];
+      if (v.length) {
+        values = v;
+        words = under;
+        below = true;
+      }
+    }
     // A recipient is a specialty only when the value is nothing but one ("Referred to: Cardiology"),
     // not an organisation whose name contains one ("Austin Orthopedics Associates").
     if (r.target === 'referredTo') {
@@ -360,8 +390,9 @@ function candidate(
   key: FieldKey, value: Candidate['value'], words: Word[], page: PageInfo, method: Method, below: boolean,
   occ: Occurrence, offPage: boolean, doubt: number, repairs: number,
 ): Candidate {
+  const bbox = wordsBox(words);
   return {
-    key, value, page: page.pageNumber, bbox: wordsBox(words), method, ocr: minConfidence(words), below,
-    fuzzyLabel: occ.match.fuzzy, repairs, doubt, offPage,
+    key, value, page: page.pageNumber, bbox, method, ocr: minConfidence(words), below,
+    fuzzyLabel: occ.match.fuzzy, repairs, doubt, offPage, margin: inMargin(bbox, page.height),
   };
 }

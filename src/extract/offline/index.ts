@@ -7,11 +7,14 @@
 import { FIELD_KEYS, type FieldKey } from '../fields.ts';
 import { needsReview, type ExtractedFields, type Extraction } from '../extraction.ts';
 import type { DocumentLayout } from '../layout.ts';
-import { validateFieldValue } from '../normalize/index.ts';
+import { isCommonIcd10, validateFieldValue } from '../normalize/index.ts';
 import { calibratedConfidence } from './calibration.ts';
 import type { Candidate } from './candidates.ts';
+import { readChecklists } from './checklist.ts';
 import { classify, type Classification } from './classify.ts';
 import { combine, type Chosen } from './confidence.ts';
+import { sweepCodes } from './dx-sweep.ts';
+import { codesMatchReason, fragilityCap, pageFacts, type PageFacts } from './fragility.ts';
 import { readForm } from './form.ts';
 import { readNarrative } from './narrative.ts';
 import { buildPages } from './segments.ts';
@@ -41,7 +44,7 @@ export function offlineCandidates(layout: DocumentLayout, today: Date): { candid
   const stats = { unread: 0 };
   cls.contentPages.forEach((page, i) => {
     const offPage = i > 0;
-    candidates.push(...readForm(page, today, offPage, offPage ? undefined : stats), ...readNarrative(page, today, offPage));
+    candidates.push(...readForm(page, today, offPage, offPage ? undefined : stats), ...readNarrative(page, today, offPage), ...readChecklists(page, offPage));
   });
   return { candidates, cls, unread: stats.unread };
 }
@@ -65,6 +68,29 @@ export function offlineChosen(layout: DocumentLayout, today: Date): { cls: Class
   for (const key of FIELD_KEYS) {
     const ch = combine(key, byKey.get(key) ?? []);
     if (ch) chosen[key] = ch;
+  }
+  // Secondary codes further down the same column (descriptions between them).
+  const dxChosen = chosen['referral.diagnosisCodes'];
+  const dxPage = dxChosen && cls.contentPages.find((p) => p.pageNumber === dxChosen.candidate.page);
+  if (dxChosen && dxPage) {
+    const have = dxChosen.candidate.value as string[];
+    const all = sweepCodes(dxPage, dxChosen.candidate, have);
+    const more = all.filter((c) => !have.includes(c));
+    // A swept code off the bundled list is doubtful, like one read under its label.
+    const doubt = more.some((c) => !isCommonIcd10(c)) ? Math.max(dxChosen.candidate.doubt, 0.12) : dxChosen.candidate.doubt;
+    if (more.length) dxChosen.candidate = { ...dxChosen.candidate, value: all, doubt };
+  }
+  const reasonChosen = chosen['referral.reason'];
+  if (dxChosen && reasonChosen && codesMatchReason(dxChosen.candidate.value as string[], String(reasonChosen.candidate.value))) {
+    dxChosen.crossChecked = true;
+    reasonChosen.crossChecked = true;
+  }
+  // An unlabelled NPI-shaped number that another label claims (a member id) is not the NPI.
+  const npi = chosen['referringProvider.npi'];
+  if (npi && npi.candidate.method === 'generic') {
+    const claimed = (['insurance.memberId', 'insurance.groupNumber', 'patient.mrn', 'patient.phone', 'referringProvider.phone', 'referringProvider.fax'] as const)
+      .some((k) => chosen[k]?.candidate.value === npi.candidate.value);
+    if (claimed) delete chosen['referringProvider.npi'];
   }
   // A middle name only makes sense with the name it belongs to.
   if (chosen['patient.middleName'] && !chosen['patient.firstName']) delete chosen['patient.middleName'];
@@ -91,11 +117,14 @@ export function extractOffline(layout: DocumentLayout, options: OfflineOptions):
   const today = options.today ?? new Date();
   const { cls, chosen, unread } = offlineChosen(layout, today);
   const fields: ExtractedFields = {};
+  const facts = new Map<number, PageFacts>(cls.contentPages.map((p) => [p.pageNumber, pageFacts(p)]));
   for (const key of FIELD_KEYS) {
     const ch = chosen[key];
     if (!ch) continue;
     const c = ch.candidate;
-    fields[key] = { value: c.value, confidence: round(calibratedConfidence(key, ch)), page: c.page, bbox: c.bbox.map(round) as typeof c.bbox };
+    const f = facts.get(c.page);
+    const confidence = Math.min(calibratedConfidence(key, ch), f ? fragilityCap(key, ch, f) : 1);
+    fields[key] = { value: c.value, confidence: round(confidence), page: c.page, bbox: c.bbox.map(round) as typeof c.bbox };
   }
   const weakField = Object.values(fields).some((f) => f.confidence < DOCUMENT_FIELD_FLOOR);
   const review = needsReview(cls.documentType, fields, options.reviewThreshold) || cls.confidence < options.reviewThreshold || weakField;

@@ -1,13 +1,14 @@
 /**
  * The narrative reader, for letters and notes without labels: "I am referring
  * Ms. Jane Doe, DOB 3/14/1962, for evaluation of ...", a signature block
- * ("Sincerely, / Sarah Montoya, MD"), a letterhead naming the practice, and
+ * ("Sincerely, / Sarah Montoya, MD"), a letterhead naming the practice, the
+ * patient's phone, address and the referral's priority said in a sentence, and
  * ICD-10 codes written anywhere on the referral page.
  */
 import type { FieldKey } from '../fields.ts';
-import { normalizeProviderName } from '../normalize/index.ts';
+import { isValidNpi, normalizeProviderName } from '../normalize/index.ts';
 import { findSpecialty } from '../normalize/specialty.ts';
-import { minConfidence, wordsBox, type Candidate, type Method } from './candidates.ts';
+import { inMargin, minConfidence, wordsBox, type Candidate, type Method } from './candidates.ts';
 import type { PageInfo, Word } from './segments.ts';
 import { readDiagnosisCodes, readPersonName, readValue } from './values.ts';
 
@@ -42,13 +43,26 @@ function wordIndexAt(pw: PageWords, offset: number): number {
 }
 
 function cand(key: FieldKey, value: Candidate['value'], words: Word[], page: PageInfo, method: Method, offPage: boolean, doubt = 0, repairs = 0): Candidate {
-  return { key, value, page: page.pageNumber, bbox: wordsBox(words), method, ocr: minConfidence(words), below: false, fuzzyLabel: false, repairs, doubt, offPage };
+  const bbox = wordsBox(words);
+  return { key, value, page: page.pageNumber, bbox, method, ocr: minConfidence(words), below: false, fuzzyLabel: false, repairs, doubt, offPage, margin: inMargin(bbox, page.height) };
 }
 
 const INTRO = /\b(?:am referring|are referring|would like to refer|to refer|I refer|referring|please see|please evaluate|kindly see|kindly evaluate|sending you|asked to see|referral of|for your patient|regarding)\s+(?:our\s+(?:mutual\s+)?patient,?\s+|my\s+patient,?\s+|patient,?\s+|the patient,?\s+)?(?=(?:(?:Mr|Mrs|Ms|Miss|Mx)\.?\s+)?[A-Z])/gi;
 const DOB = /\b(?:DOB|D\.O\.B\.?|date of birth|born(?: on)?|birthdate|birth date)\s*[:,-]?\s*/gi;
 const SEX = /\b\d{1,3}\s*(?:-?\s*(?:year|yr)s?[- ]old|y\/o|yo|y\.o\.)\s+(male|female|man|woman|boy|girl)\b/i;
 const REASON = /\b(?:for|regarding)\s+(?:further\s+|an?\s+)?(?:evaluation and management|evaluation and treatment|evaluation|assessment|management|consultation|treatment|consult|surgical evaluation|opinion)\s+(?:of|for|regarding|due to)\s+(?:his|her|their|a|an|possible)?\s*([^.;]{4,160})[.;]/i;
+/** "He can be reached at 512-713-9543", "Her phone number is ...": the patient's own phone. */
+const PATIENT_PHONE = /\b(?:(?:can|may) be (?:reached|contacted) at|(?:her|his|their|the patient's|patient's) (?:home |cell |mobile )?(?:phone(?: number)?|number|cell(?: phone)?) is)\s*/gi;
+/** "His current address is 12 Oak St, Austin, TX 78701", "She lives at ...". */
+const PATIENT_ADDRESS = /\b(?:(?:her|his|their|the patient's|patient's) (?:current |home |mailing )?address is|(?:lives|resides) at)\s*/gi;
+/** "Her insurance is Cigna, member ID ...", "He is covered by Aetna.": the payer, up to the comma or full stop. */
+const PAYER = /\b(?:(?:[Hh]er|[Hh]is|[Tt]heir|[Tt]he patient's|[Pp]atient's) (?:insurance|insurance carrier|health plan|coverage|insurer) is|(?:is )?(?:insured|covered) (?:by|through|with))\s+([A-Z][A-Za-z&'.\- ]{1,40}?)(?=[,;.]|\s+(?:member|id|policy|group|plan id)\b)/;
+/** "member ID U2448270456", "group 4530511" inside a sentence. */
+const MEMBER_ID = /\b(?:member|subscriber|policy) (?:id|number|no\.?|#)(?: is)?\s*[:#]?\s*/gi;
+// Lower-case "group" only: "Westside Medical Group 1740408947" is a practice name and a number.
+const GROUP_NO = /\bgroup(?: number| no\.?| #)?(?: is)?\s*[:#]?\s*(?=[A-Z0-9-]*\d)/g;
+/** "This referral is urgent", "Please see this patient urgently", "a routine referral". */
+const PRIORITY = /\b(?:this (?:referral|request|consult(?:ation)?) is(?: (?:considered|marked))?\s+(urgent|routine|stat|emergent)\b|please see (?:this patient|him|her|them) (urgently|routinely|as soon as possible)|(?:is|as) an? (urgent|routine|stat) (?:referral|consult(?:ation)?|request))/i;
 const CLOSING = /^(sincerely|regards|best regards|kind regards|respectfully|thank you|thanks|warm regards|cordially)\b/i;
 const PRACTICE_WORD = /\b(clinic|medical|health|family|practice|associates|group|center|centre|care|pediatrics|physicians|medicine|partners|internal|primary|wellness|hospital|healthcare|specialists)\b/i;
 
@@ -84,6 +98,52 @@ export function readNarrative(page: PageInfo, today: Date, offPage: boolean): Ca
     const to = wordIndexAt(pw, reason.index + reason[0].length - 2);
     const text = reason[1]!.trim();
     if (/[A-Za-z]{3}/.test(text)) out.push(cand('referral.reason', text, pw.words.slice(from, to + 1), page, 'narrative', offPage, 0.15));
+  }
+  for (const m of pw.text.matchAll(PATIENT_PHONE)) {
+    const at = wordIndexAt(pw, m.index + m[0].length);
+    const v = readValue('patient.phone', pw.words.slice(at, at + 4), today)[0];
+    if (v) {
+      out.push(cand(v.key, v.value, v.words, page, 'narrative', offPage, 0.05, v.repairs));
+      break;
+    }
+  }
+  for (const m of pw.text.matchAll(PATIENT_ADDRESS)) {
+    const at = wordIndexAt(pw, m.index + m[0].length);
+    // The sentence ends at the ZIP: "..., Austin, TX 78701." → trim the full stop for the reader.
+    const words = pw.words.slice(at, at + 12).map((w) => (/^\d{5}(-\d{4})?\.$/.test(w.text) ? { ...w, text: w.text.slice(0, -1) } : w));
+    const vals = readValue('patient.address.line1', words, today);
+    // Only a full address (street and city/state/ZIP) is taken from prose.
+    if (vals.length >= 4) {
+      for (const v of vals) out.push(cand(v.key, v.value, v.words, page, 'narrative', offPage, 0.05, v.repairs));
+      break;
+    }
+  }
+  const payer = PAYER.exec(pw.text);
+  if (payer) {
+    const from = wordIndexAt(pw, payer.index + payer[0].length - payer[1]!.length);
+    const to = wordIndexAt(pw, payer.index + payer[0].length - 1);
+    const text = payer[1]!.trim();
+    if (/[A-Za-z]{3}/.test(text)) out.push(cand('insurance.payer', text, pw.words.slice(from, to + 1), page, 'narrative', offPage, 0.05));
+  }
+  for (const [re, key] of [[MEMBER_ID, 'insurance.memberId'], [GROUP_NO, 'insurance.groupNumber']] as const) {
+    for (const m of pw.text.matchAll(re)) {
+      const at = wordIndexAt(pw, m.index + m[0].length);
+      const w = pw.words[at];
+      // The identifier itself, not a word of the sentence.
+      if (!w || !/\d/.test(w.text) || w.text.replace(/[,;.]+$/, '').length < 4) continue;
+      const v = readValue(key, [{ ...w, text: w.text.replace(/[,;.]+$/, '') }], today)[0];
+      if (v) {
+        out.push(cand(v.key, v.value, v.words, page, 'narrative', offPage, 0.05, v.repairs));
+        break;
+      }
+    }
+  }
+  const pr = PRIORITY.exec(pw.text);
+  if (pr) {
+    const word = (pr[1] ?? pr[2] ?? pr[3] ?? '').toLowerCase();
+    const value = /^(urgent|urgently|as soon as possible)$/.test(word) ? 'urgent' : /^(stat|emergent)$/.test(word) ? 'stat' : 'routine';
+    const at = wordIndexAt(pw, pr.index + pr[0].length - 1);
+    out.push(cand('referral.urgency', value, [pw.words[at]!], page, 'narrative', offPage, 0.05));
   }
   // Specialty named in a sentence about referring.
   const sentence = /\b(?:refer|referral|referring|consult|evaluation|please see|to your|to the|to our)\b.{0,160}/gi;
@@ -132,6 +192,18 @@ export function readNarrative(page: PageInfo, today: Date, offPage: boolean): Ca
       out.push(cand('referral.date', v.value, v.words, page, 'narrative', offPage, v.doubt + 0.03, v.repairs));
       break;
     }
+  }
+  // An NPI whose label OCR mangled ("NPY", "NP1"): a bare 10-digit run that passes
+  // the NPI check digit (Luhn with 80840). Phone numbers never start with 1 (no US
+  // area code does); one starting with 2 needs an NPI-like word before it.
+  for (let i = 0; i < pw.words.length; i++) {
+    const w = pw.words[i]!;
+    const raw = w.text.replace(/^[#:]+|[,;.]+$/g, '');
+    if (!/^[12]\d{9}$/.test(raw) || !isValidNpi(raw)) continue;
+    const prev = pw.words[i - 1]?.text ?? '';
+    if (raw[0] === '2' && !/^n\W?p\W?[il1y|]/i.test(prev)) continue;
+    out.push(cand('referringProvider.npi', raw, [w], page, 'generic', offPage, 0.1));
+    break;
   }
   // ICD-10 codes with a dot anywhere on the page (strict shape only).
   const codeWords = pw.words

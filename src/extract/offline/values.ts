@@ -7,9 +7,10 @@ import type { FieldKey, FieldValue } from '../fields.ts';
 import {
   countDigitFixes, findDate, isCommonIcd10, normalizeIcd10, normalizeIdentifier, normalizeNpi, normalizePhone,
   normalizeProviderName, normalizeSex, normalizeState, normalizeUrgency, normalizeZip, parseCityStateZip,
-  parsePersonName, suggestIcd10, CREDENTIALS, NAME_WORD, dobProblem, recentDateProblem,
+  parsePersonName, suggestIcd10, looksTruncatedIcd10, CREDENTIALS, NAME_WORD, dobProblem, recentDateProblem,
 } from '../normalize/index.ts';
 import { findSpecialty } from '../normalize/specialty.ts';
+import { boxState } from './checklist.ts';
 import { matchLabelAt } from './labels.ts';
 import type { Word } from './segments.ts';
 
@@ -48,7 +49,8 @@ const TITLE = /^(mr|mrs|ms|miss|mx|dr)\.?$/i;
 export function plausibleName(word: string): boolean {
   const w = word.replace(/[^A-Za-zÀ-ÿ]/g, '');
   if (w.length < 2 && !/^(van|von|de|del|la|le|da|di|du|st)$/i.test(word)) return false;
-  if (!/[aeiouyà-ÿ]/i.test(w)) return false;
+  // Real surnames without a vowel are few and known ("Ng").
+  if (!/[aeiouyà-ÿ]/i.test(w) && !/^ng$/i.test(w)) return false;
   if (/^(.)\1+$/i.test(w)) return false;
   // Mixed case inside a word ("DYke", "RiverA") is an OCR slip, not a name.
   if (word.split(/[-'’]/).some((part) => /[a-z][A-Z]/.test(part) && !/^(Mc|Mac|De|Di|La|Le|Van|Von)/.test(part))) return false;
@@ -65,7 +67,8 @@ export function readPersonName(words: readonly Word[]): { first: string; middle?
     if (!(NAME_WORD.test(bare) || /^[A-Z]\.?$/.test(bare) || TITLE.test(bare))) break;
     // Names are written capitalised; a lower-case word is prose.
     if (!/^[A-ZÀ-Ö]/.test(bare) && !/^(van|von|de|del|la|le|da|di|du)$/.test(bare)) break;
-    if (CREDENTIALS.has(bare.replace(/\./g, '').toUpperCase()) && taken.length >= 2) break;
+    // "MD", "D.O." end a name; "Do" in "Mr. James Do" is a family name, not a credential.
+    if (CREDENTIALS.has(bare.replace(/\./g, '').toUpperCase()) && taken.length >= 2 && (bare === bare.toUpperCase() || /,$/.test(taken[taken.length - 1]!.text))) break;
     taken.push(w);
     if (/[;]$/.test(w.text)) break;
     // "Jane Doe, DOB ..." ends the name at the comma once both parts are present.
@@ -149,6 +152,8 @@ function readNpi(words: readonly Word[]): ReadValue | null {
 function readSex(words: readonly Word[]): ReadValue | null {
   const w = firstToken(words);
   if (!w) return null;
+  // "☒ M ☐ F", "X M [ ] F": boxes, read by checklist.ts; "X" here is a mark, not sex X.
+  if (boxState(w.text) !== null && words[1] && /^(m|f|male|female)[,;]?$/i.test(words[1].text)) return null;
   const value = normalizeSex(w.text.replace(/[,;]$/, ''));
   if (value) return { key: 'patient.sex', value, words: [w], repairs: 0, doubt: 0 };
   // "Age/Sex: 62/F", "62 F", "62 y/o female".
@@ -265,6 +270,8 @@ export function readDiagnosisCodes(words: readonly Word[]): ReadValue | null {
         repairs++;
       } else doubt = Math.max(doubt, 0.12);
     }
+    // "M62" where the list has M62.81: the decimals were probably lost.
+    if (looksTruncatedIcd10(code)) doubt = Math.max(doubt, 0.3);
     repairs += c.repaired;
     if (!codes.includes(code)) codes.push(code);
     used.push(w);
@@ -312,16 +319,30 @@ function readUrgency(input: readonly Word[]): ReadValue | null {
   return { key: 'referral.urgency', value: options[0]!.value, words: [options[0]!.word], repairs: 0, doubt: 0 };
 }
 
-function readText(key: FieldKey, words: readonly Word[]): ReadValue | null {
+function readText(key: FieldKey, input: readonly Word[]): ReadValue | null {
+  // A reason ends where a code or a date column starts ("Symptomatic gallstones K80.20 08/30/2026").
+  let words = input;
+  if (key === 'referral.reason') {
+    const cut = words.findIndex((w, i) => i >= 2 && /^[([]?([A-TV-Z]\d[0-9A-Z]\.[0-9A-Z]{1,4}|\d{1,2}\/\d{1,2}\/\d{2,4})[)\],;]?$/.test(w.text));
+    if (cut > 0) words = words.slice(0, cut);
+  }
   // A value that is itself a label ("Insurance Carrier") is a misread layout, not a value.
   const lm = matchLabelAt(words, 0);
   if (lm && lm.end >= words.length - 0) return null;
   const text = words.map((w) => w.text).join(' ').replace(/^[-–:]\s*/, '').replace(/[,;.]$/, '').trim();
   if (!/[A-Za-z]{2}/.test(text) || text.length > 300) return null;
+  // A priority word is never the reason (a caption layout read one row off).
+  if (key === 'referral.reason' && normalizeUrgency(text) !== null) return null;
+  // A payer or practice is named by at least one word that is not a form label
+  // ("Insurance 10" is a misread "Insurance ID", not a plan).
+  if ((key === 'insurance.payer' || key === 'referringProvider.practice') && !text.split(/\s+/).some((t) => /^[A-Za-z][A-Za-z&'’-]{2,}[,.]?$/.test(t) && !LABEL_WORDS.test(t.replace(/[,.]$/, '')))) return null;
   return { key, value: text, words: [...words], repairs: 0, doubt: 0 };
 }
 
 function readSpecialty(words: readonly Word[]): ReadValue | null {
+  // A checkbox list is read by checklist.ts (the checked option), never as "the first option".
+  if (words[0] && boxState(words[0].text) !== null) return null;
+  if (words.some((w) => /^(☒|☐|☑|□|\[[xX ]?\])/.test(w.text))) return null;
   // A labelled specialty is kept as written ("Physical Therapy - Eval & Treat"), up to six words.
   const t0 = readText('referral.specialty', words);
   if (t0 && /^(consultation|consult|referral|evaluation|request|other|n\/a|none|see below|see attached)$/i.test(t0.value as string)) return null;
@@ -357,7 +378,9 @@ export function readValue(key: FieldKey | 'patientName' | 'cityStateZip', input:
         { key: 'patient.firstName', value: n.first, words: n.words.filter((w) => w.text.replace(/[,.]$/, '') === n.first), repairs: 0, doubt: 0 },
         { key: 'patient.lastName', value: n.last, words: n.words.filter((w) => n.last.split(' ').includes(w.text.replace(/[,.]$/, ''))), repairs: 0, doubt: 0 },
       ];
-      if (n.middle) out.push({ key: 'patient.middleName', value: n.middle, words: n.words.filter((w) => w.text.replace(/[,.]+$/g, '') === n.middle), repairs: 0, doubt: 0 });
+      // A middle name is initials or name-like words; OCR debris ("Cos EE") is dropped, not reported.
+      const middleOk = n.middle !== undefined && n.middle.split(' ').every((p) => /^[A-Z]\.?$/.test(p) || plausibleName(p));
+      if (n.middle && middleOk) out.push({ key: 'patient.middleName', value: n.middle, words: n.words.filter((w) => w.text.replace(/[,.]+$/g, '') === n.middle), repairs: 0, doubt: 0 });
       for (const o of out) if (o.words.length === 0) o.words = n.words;
       return out;
     }

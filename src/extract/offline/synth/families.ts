@@ -218,13 +218,47 @@ export function letter(p: PageBuilder, f: ReferralFacts, rng: Rng): void {
   const sexWord = f.truth['patient.sex'] === 'F' ? 'female' : f.truth['patient.sex'] === 'M' ? 'male' : '';
   const sexText = sexWord ? ` ${f.items.find((i) => i.key === 'patient.sex') ? `She/he is a ${40}-year-old ${sexWord}.` : ''}` : '';
   const body = `${opener} ${title ? title + ' ' : ''}${nameNatural}, DOB ${f.dobText}, to your ${f.specialty} clinic for evaluation of ${f.reasonText.toLowerCase().replace(/\.$/, '')}.${sexText.replace('She/he', f.truth['patient.sex'] === 'F' ? 'She' : 'He')}`;
-  for (const line of wrap(body, 90)) {
+  // Some letters give contact details and priority in sentences rather than labelled lines.
+  const inProse = new Set<string>();
+  let prose = '';
+  if (rng.chance(0.5)) {
+    const sex = f.truth['patient.sex'];
+    const he = sex === 'F' ? 'She' : sex === 'M' ? 'He' : 'The patient';
+    const his = sex === 'F' ? 'Her' : sex === 'M' ? 'His' : "The patient's";
+    const phone = get('patient.phone');
+    if (phone) {
+      prose += ` ${rng.pick([`${he} can be reached at ${phone.text}.`, `${his} phone number is ${phone.text}.`])}`;
+      inProse.add('patient.phone');
+    }
+    const street = get('patient.address.line1');
+    const csz = get('cityStateZip');
+    if (street && csz && !street.text.includes('\n')) {
+      prose += ` ${rng.pick([`${his} current address is ${street.text}, ${csz.text}.`, `${he} lives at ${street.text}, ${csz.text}.`])}`;
+      inProse.add('patient.address.line1').add('cityStateZip');
+    }
+    const payer = get('insurance.payer');
+    const member = get('insurance.memberId');
+    if (payer && member && rng.chance(0.5)) {
+      prose += ` ${his} insurance is ${payer.text}, member ID ${member.text}.`;
+      inProse.add('insurance.payer').add('insurance.memberId');
+    }
+    const u = f.truth['referral.urgency'];
+    if (u) {
+      prose += ` ${u === 'urgent' ? rng.pick(['This referral is urgent; please see the patient within the next week.', 'Please see this patient urgently.']) : u === 'stat' ? 'This referral is STAT.' : rng.pick(['This is a routine referral.', 'This referral is routine.'])}`;
+      inProse.add('referral.urgency');
+    }
+  }
+  for (const line of wrap(body + prose, 90)) {
     p.text(50, y, line, 10);
     y += 14;
   }
   p.endBlock();
   y += 10;
-  const rest = f.items.filter((it) => ['insurance.payer', 'insurance.memberId', 'insurance.groupNumber', 'patient.phone', 'patient.mrn', 'referral.diagnosisCodes', 'referral.urgency', 'patient.address.line1', 'cityStateZip', 'referringProvider.npi'].includes(it.key));
+  // Some signature blocks print the NPI as a bare number under the name.
+  const npiItem = get('referringProvider.npi');
+  const bareNpi = npiItem && !npiItem.text.startsWith('2') && rng.chance(0.3) ? npiItem.text : null;
+  if (bareNpi) inProse.add('referringProvider.npi');
+  const rest = f.items.filter((it) => !inProse.has(it.key) && ['insurance.payer', 'insurance.memberId', 'insurance.groupNumber', 'patient.phone', 'patient.mrn', 'referral.diagnosisCodes', 'referral.urgency', 'patient.address.line1', 'cityStateZip', 'referringProvider.npi'].includes(it.key));
   for (const it of rest) {
     p.text(50, y, `${label(it, rng)} ${it.text.replace(/\n/g, it.key === 'referral.diagnosisCodes' ? '; ' : ', ')}`, 10);
     y += 14;
@@ -234,6 +268,7 @@ export function letter(p: PageBuilder, f: ReferralFacts, rng: Rng): void {
   p.text(50, y, rng.pick(['Sincerely,', 'Thank you,', 'Kind regards,']), 10);
   p.text(50, y + 40, f.provider.includes(',') || f.provider.startsWith('Dr') ? f.provider : `${f.provider}, MD`, 10);
   p.text(50, y + 54, f.practice, 10);
+  if (bareNpi) p.text(50, y + 68, bareNpi, 10);
   p.endBlock();
 }
 
@@ -303,5 +338,20 @@ export function progressNote(p: PageBuilder, f: ReferralFacts, rng: Rng): void {
 
 export function faxHeader(p: PageBuilder, practice: string, page: number, pages: number, rng: Rng): void {
   p.text(20, 8, `${rng.pick(['11/02/2025 09:14', 'Nov 2 2025 14:02', '10-30-2025 16:45'])}  FROM: ${practice}  (512) 555-0199   P. ${page}/${pages}`, 7);
+  p.endBlock();
+}
+
+/**
+ * A patient stamp in the page header or footer, as EHRs print on every page
+ * ("Pt: DOE, JANE A  DOB: 03/14/1962  Page 1 of 2"): a second, independent
+ * reading of the patient's name and date of birth.
+ */
+export function patientStamp(p: PageBuilder, f: ReferralFacts, rng: Rng, page: number, total: number): void {
+  const y = rng.chance(0.7) ? 760 : 28;
+  const name = rng.chance(0.5) ? f.patientNameText.toUpperCase() : f.patientNameText;
+  const label = rng.pick(['Pt:', 'Patient:', 'Pt Name:', 'Patient Name:']);
+  const sep = rng.pick(['   ', ' | ', '  ']);
+  p.endBlock();
+  p.text(40, y, `${label} ${name}${sep}DOB: ${f.dobText}${sep}Page ${page} of ${total}`, 8);
   p.endBlock();
 }

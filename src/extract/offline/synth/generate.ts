@@ -7,7 +7,7 @@
 import type { FieldKey, FieldValue } from '../../fields.ts';
 import type { DocumentLayout, LayoutPage } from '../../layout.ts';
 import { PageBuilder, makeLayout, type Noise } from './builder.ts';
-import { coverSheet, ehr, faxHeader, formRight, letter, progressNote, stacked, table, twoColumn } from './families.ts';
+import { coverSheet, ehr, faxHeader, formRight, letter, patientStamp, progressNote, stacked, table, twoColumn } from './families.ts';
 import { otherPage, type OtherKind } from './others.ts';
 import { makeFacts } from './referral.ts';
 import { Rng } from './rng.ts';
@@ -72,6 +72,7 @@ export function generateDoc(seed: number, today: Date, opts: { family?: Family; 
   else if (family === 'table') table(main, facts, rng);
   else if (family === 'letter') letter(main, facts, rng);
   else ehr(main, facts, rng);
+  if (rng.chance(0.35)) patientStamp(main, facts, rng, n, total);
   if (withHeader) faxHeader(main, facts.practice, n, total, rng);
   const mainPage = main.build(source);
   pages.push(mainPage);

@@ -8,6 +8,7 @@ import { SPECIALTY_AS_WRITTEN, CLINICAL, CREDS, FIRST, LAST, PAYERS, PLACES, PRA
 import { fmtDate, fmtPatientName, fmtPhone, fmtProvider } from './formats.ts';
 import { COMMON_ICD10 as ICD } from '../../normalize/icd10-common.ts';
 import type { Rng } from './rng.ts';
+import { findSpecialty } from '../../normalize/specialty.ts';
 
 export interface Item {
   key: FieldKey | 'patientName' | 'cityStateZip';
@@ -78,7 +79,12 @@ export function makeFacts(rng: Rng, today: Date): ReferralFacts {
   if (rng.chance(0.7)) {
     const sex = rng.pick(['F', 'M', 'F', 'M', 'X']);
     truth['patient.sex'] = sex;
-    const text = sex === 'X' ? 'X' : rng.chance(0.5) ? sex : sex === 'F' ? 'Female' : 'Male';
+    let text = sex === 'X' ? 'X' : rng.chance(0.5) ? sex : sex === 'F' ? 'Female' : 'Male';
+    // Paper forms: a box per option ("☐ M ☒ F").
+    if (sex !== 'X' && rng.chance(0.25)) {
+      const long = rng.chance(0.4);
+      text = (['M', 'F'] as const).map((o) => `${o === sex ? rng.pick(['☒', '[X]']) : rng.pick(['☐', '[ ]'])} ${long ? (o === 'M' ? 'Male' : 'Female') : o}`).join(' ');
+    }
     items.push({ key: 'patient.sex', label: rng.pick(L.sex), text, section: 'patient' });
   }
   const [city, state, zip3] = rng.pick(PLACES);
@@ -152,7 +158,15 @@ export function makeFacts(rng: Rng, today: Date): ReferralFacts {
     const variants = SPECIALTY_AS_WRITTEN[clin.specialty];
     const written = variants && rng.chance(0.35) ? rng.pick(variants) : clin.specialty;
     truth['referral.specialty'] = written;
-    items.push({ key: 'referral.specialty', label: rng.pick(L.specialty), text: written, section: 'referral' });
+    // Some forms list specialties with checkboxes; the checked one is the value.
+    let text = written;
+    if (rng.chance(0.2) && findSpecialty(written)?.value === written) {
+      const others = ['Orthopedics', 'Cardiology', 'Dermatology', 'Neurology', 'Gastroenterology', 'Physical Therapy', 'Endocrinology', 'Podiatry'].filter((o) => o.toLowerCase() !== written.toLowerCase());
+      const opts = [rng.pick(others), rng.pick(others), rng.pick(others)].filter((o, i, a) => a.indexOf(o) === i);
+      opts.splice(rng.int(0, opts.length), 0, written);
+      text = opts.map((o) => `${o === written ? rng.pick(['☒', '[X]']) : rng.pick(['☐', '[ ]'])} ${o}`).join('\n');
+    }
+    items.push({ key: 'referral.specialty', label: rng.pick(L.specialty), text, section: 'referral' });
   }
   truth['referral.reason'] = clin.reason;
   items.push({ key: 'referral.reason', label: rng.pick(L.reason), text: clin.reason, section: 'referral' });
@@ -160,7 +174,11 @@ export function makeFacts(rng: Rng, today: Date): ReferralFacts {
     const codes = clin.codes.slice(0, rng.int(1, clin.codes.length));
     truth['referral.diagnosisCodes'] = codes;
     const withText = rng.chance(0.3);
-    const text = withText ? codes.map((c) => `${c} - ${(ICD[c] ?? '').split(',')[0]}`).join('\n') : codes.join(rng.pick([', ', '; ', '  ']));
+    // With descriptions: beside each code, or on its own line under the code (a column).
+    const column = withText && codes.length > 1 && rng.chance(0.4);
+    const desc = (c: string) => (ICD[c] ?? '').split(',')[0];
+    const text = column ? codes.map((c) => `${c}\n${desc(c)}`).join('\n')
+      : withText ? codes.map((c) => `${c} - ${desc(c)}`).join('\n') : codes.join(rng.pick([', ', '; ', '  ']));
     items.push({ key: 'referral.diagnosisCodes', label: rng.pick(L.dx), text, section: 'referral' });
   }
   let urgencyText = '';

@@ -1,0 +1,189 @@
+/**
+ * Checkbox lists read from the text layer and from OCR glyphs: the one checked
+ * option is taken, an unchecked option's label never is, and a list whose boxes
+ * cannot all be classified is not guessed. Also prose contact details and
+ * priority in letters, reasons that stop before a code or date column, short
+ * family names, and values under captions whose neighbour caption is unreadable.
+ */
+import { describe, expect, it } from 'vitest';
+import type { DocumentLayout, LayoutPage } from '../layout.ts';
+import { boxState } from './checklist.ts';
+import { extractOffline } from './index.ts';
+import { NO_NOISE, PageBuilder, makeLayout } from './synth/builder.ts';
+import { generateCorpus } from './synth/generate.ts';
+import { Rng } from './synth/rng.ts';
+
+const today = new Date('2025-11-15T00:00:00Z');
+type Piece = [x: number, y: number, text: string, size?: number];
+
+function layout(pieces: Piece[], source: LayoutPage['source'] = 'text'): DocumentLayout {
+  const p = new PageBuilder(1, new Rng(1), NO_NOISE);
+  for (const [x, y, t, size] of pieces) p.text(x, y, t, size ?? 10);
+  const page = p.build(source);
+  if (source === 'ocr') for (const b of page.blocks) for (const l of b.lines) for (const w of l.words) w.confidence = 0.93;
+  return makeLayout([page], source === 'ocr' ? 'tiff' : 'pdf');
+}
+
+function run(pieces: Piece[], source: LayoutPage['source'] = 'text') {
+  return extractOffline(layout(pieces, source), { reviewThreshold: 0.95, today });
+}
+
+const HEAD: Piece[] = [
+  [50, 40, 'REFERRAL FORM', 13],
+  [60, 80, 'Patient Name: Doe, Jane A.'],
+  [60, 95, 'DOB: 03/14/1962'],
+  [60, 110, 'Referring Provider: Dr. Sarah Montoya, MD'],
+  [60, 125, 'Reason for Referral: Rash on both arms'],
+];
+
+function column(label: string, rows: string[]): Piece[] {
+  return [[60, 150, label], ...rows.map((r, i): Piece => [60, 165 + i * 15, r])];
+}
+
+describe('box glyphs', () => {
+  it.each(['[X]', '[x]', 'IX]', '[X', '☒', '☑', '@', '®', 'M', '(X)', '✓'])('%s reads as checked', (t) => expect(boxState(t)).toBe('on'));
+  it.each(['[ ]', '[]', '[J', '[J]', 'CJ', '☐', '□', 'O', '[0', '( )'])('%s reads as empty', (t) => expect(boxState(t)).toBe('off'));
+  it.each(['Cardiology', 'XR', '12', 'Mr'])('%s is not a box', (t) => expect(boxState(t)).toBeNull());
+});
+
+describe('specialty checklists', () => {
+  it('takes the checked specialty, not the first option (text layer)', () => {
+    const x = run([...HEAD, ...column('Referral To:', ['☐ Orthopedics', '☒ Dermatology', '☐ Cardiology', '☐ Neurology'])]);
+    expect(x.fields['referral.specialty']?.value).toBe('Dermatology');
+    expect(x.fields['referral.specialty']!.confidence).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it('reads OCR glyphs for boxes and keeps the result below the gate', () => {
+    const x = run([...HEAD, ...column('Referral To:', ['[J Orthopedics', '[X] Cardiology', '[J Dermatology', 'CJ Neurology'])], 'ocr');
+    expect(x.fields['referral.specialty']?.value).toBe('Cardiology');
+    expect(x.fields['referral.specialty']!.confidence).toBeLessThan(0.95);
+  });
+
+  it('reads a row of boxes as well as a column', () => {
+    const x = run([...HEAD, [60, 150, 'Service Requested: [ ] Podiatry, [X] Gastroenterology, [ ] Dermatology']]);
+    expect(x.fields['referral.specialty']?.value).toBe('Gastroenterology');
+  });
+
+  it('takes nothing at high confidence when two boxes look checked', () => {
+    const x = run([...HEAD, ...column('Referral To:', ['[X] Orthopedics', '[X] Dermatology', '[ ] Cardiology'])]);
+    const s = x.fields['referral.specialty'];
+    if (s) expect(s.confidence).toBeLessThan(0.95);
+  });
+
+  it('writes a lower-case OCR reading of a printed option in the list spelling', () => {
+    const x = run([...HEAD, ...column('Referral To:', ['[ ] Orthopedics', '[x] cardiology', '[ ] Dermatology'])], 'ocr');
+    expect(x.fields['referral.specialty']?.value).toBe('Cardiology');
+  });
+});
+
+describe('urgency checklists in a column', () => {
+  it('takes the checked priority', () => {
+    const x = run([...HEAD, ...column('Priority:', ['[ ] Routine', '[X] Urgent', '[ ] STAT'])]);
+    expect(x.fields['referral.urgency']?.value).toBe('urgent');
+  });
+});
+
+describe('letters that say it in a sentence', () => {
+  const LETTER: Piece[] = [
+    [50, 40, 'Riverside Medical Associates', 14],
+    [50, 100, 'Dear Colleague,'],
+    [50, 124, 'I am referring Mr. John Smith, DOB 04/02/1971, for evaluation of right ankle instability.'],
+    [50, 138, 'He can be reached at 512-713-9543. His current address is 13755 Bluebonnet St, Austin, TX 78745.'],
+    [50, 152, 'This referral is urgent; I would appreciate him being seen within the next week.'],
+    [50, 190, 'Sincerely,'],
+    [50, 230, 'Amy Lee, MD'],
+  ];
+
+  it('reads the patient phone, address and priority', () => {
+    const x = run(LETTER);
+    expect(x.fields['patient.phone']?.value).toBe('5127139543');
+    expect(x.fields['patient.address.line1']?.value).toBe('13755 Bluebonnet St');
+    expect(x.fields['patient.address.city']?.value).toBe('Austin');
+    expect(x.fields['patient.address.state']?.value).toBe('TX');
+    expect(x.fields['patient.address.postalCode']?.value).toBe('78745');
+    expect(x.fields['referral.urgency']?.value).toBe('urgent');
+  });
+
+  it('reads the payer, member id and group said in a sentence, not a practice name\'s "Group"', () => {
+    const x = run([...LETTER.slice(0, 3), [50, 138, 'Her insurance is Cigna, member ID U2448270456, group 4530511.'], ...LETTER.slice(5),
+      [50, 244, 'Westside Medical Group 1740408947']]);
+    expect(x.fields['insurance.payer']?.value).toBe('Cigna');
+    expect(x.fields['insurance.memberId']?.value).toBe('U2448270456');
+    expect(x.fields['insurance.groupNumber']?.value).toBe('4530511');
+    const y = run([...LETTER.slice(0, 3), ...LETTER.slice(5), [50, 244, 'Westside Medical Group 1740408947']]);
+    expect(y.fields['insurance.groupNumber']).toBeUndefined();
+  });
+
+  it('reads "a routine referral" and does not invent a priority from other words', () => {
+    expect(run([...LETTER.slice(0, 3), [50, 152, 'This is a routine referral.']]).fields['referral.urgency']?.value).toBe('routine');
+    expect(run(LETTER.slice(0, 3)).fields['referral.urgency']).toBeUndefined();
+  });
+
+  it('the generator writes some letters this way', () => {
+    const docs = generateCorpus(300, 17, today).filter((d) => d.family === 'letter');
+    const prose = docs.filter((d) => d.layout.pages.some((p) => p.blocks.some((b) => b.lines.some((l) => /can be reached at|phone number is|This referral is|routine referral|lives at|address is/.test(l.text)))));
+    expect(prose.length).toBeGreaterThan(0);
+  });
+});
+
+describe('reason extent', () => {
+  it('stops before a code or a date column', () => {
+    const x = run([...HEAD.slice(0, 4), [60, 125, 'Reason for Referral: Symptomatic gallstones K80.20 08/30/2025']]);
+    expect(x.fields['referral.reason']?.value).toBe('Symptomatic gallstones');
+  });
+});
+
+describe('middle names', () => {
+  it('drops OCR debris as a middle name but keeps initials', () => {
+    expect(run([...HEAD.slice(0, 1), [60, 80, 'Patient Name: Doe, Jane Cos EE'], ...HEAD.slice(2)]).fields['patient.middleName']).toBeUndefined();
+    expect(run(HEAD).fields['patient.middleName']?.value).toBe('A');
+  });
+});
+
+describe('short family names', () => {
+  it('reads "Do", "Ng" and "Pham" as family names on clean generated referrals', () => {
+    let seen = 0;
+    for (const d of generateCorpus(1500, 5, today)) {
+      if (d.documentType !== 'referral' || d.quality !== 'digital') continue;
+      const last = d.fields['patient.lastName'];
+      if (!last || !/^(do|ng|pham)$/i.test(String(last))) continue;
+      seen++;
+      expect(extractOffline(d.layout, { reviewThreshold: 0.95, today }).fields['patient.lastName']?.value).toBe(last);
+    }
+    expect(seen).toBeGreaterThan(5);
+  });
+});
+
+describe('captions above values', () => {
+  it('reads the value under a caption when the next column holds an unreadable caption ("NPY" for NPI)', () => {
+    const x = run([
+      [50, 40, 'REFERRAL FORM', 13],
+      [40, 80, 'PATIENT NAME', 7], [225, 80, 'DATE OF BIRTH', 7],
+      [40, 91, 'Doe, Jane A.'], [225, 91, '03/14/1962'],
+      [40, 120, 'REFERRING PHYSICIAN', 7], [225, 120, 'NPY', 7],
+      [40, 131, 'Jennifer Price, MD'], [225, 131, '1234567893'],
+    ]);
+    expect(x.fields['referringProvider.name']?.value).toBe('Jennifer Price');
+    expect(x.fields['patient.dob']?.value).toBe('1962-03-14');
+  });
+});
+
+describe('NPI without a readable label', () => {
+  const SIGNED: Piece[] = [
+    [50, 40, 'Riverside Medical Associates', 14],
+    [50, 100, 'Dear Colleague,'],
+    [50, 124, 'I am referring Mr. John Smith, DOB 04/02/1971, for evaluation of right ankle instability.'],
+    [50, 190, 'Sincerely,'],
+    [50, 230, 'Amy Lee, MD'],
+  ];
+
+  it('takes a bare 10-digit number that passes the NPI check, under a mangled label', () => {
+    expect(run([...SIGNED, [50, 244, 'NPY 1234567893']]).fields['referringProvider.npi']?.value).toBe('1234567893');
+    expect(run([...SIGNED, [50, 244, '1234567893']]).fields['referringProvider.npi']?.value).toBe('1234567893');
+  });
+
+  it('does not take a number that fails the check, nor one a member-id label claims', () => {
+    expect(run([...SIGNED, [50, 244, '1234567890']]).fields['referringProvider.npi']).toBeUndefined();
+    expect(run([...SIGNED, [50, 244, 'Member ID: 1234567893']]).fields['referringProvider.npi']).toBeUndefined();
+  });
+});

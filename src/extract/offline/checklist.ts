@@ -1,0 +1,108 @@
+/**
+ * Checkbox lists ("☐ Orthopedics / ☒ Cardiology / ☐ Dermatology", "[X] Urgent
+ * [ ] Routine", "Sex: ☐ M ☒ F"), in a column or in a row. A value is taken only when exactly one
+ * box reads as checked and every other option's box reads as empty: OCR turns
+ * boxes into all sorts of glyphs ("[X]" → "IX]", a filled box → "@", "®", "M";
+ * an empty one → "[J", "CJ", "O"), and a box we cannot classify makes the list
+ * unreadable rather than guessed. The label of an unchecked box is never taken.
+ */
+import { normalizeSex, normalizeUrgency } from '../normalize/codes.ts';
+import { findSpecialty, SPECIALTIES } from '../normalize/specialty.ts';
+import { minConfidence, wordsBox, type Candidate } from './candidates.ts';
+import type { PageInfo, Word } from './segments.ts';
+
+const CHECKED = /^(\[\s?[xX×✓✔vV*]\s?[\]jJ1l|)]?|[iIlL|]?[xX×][\]jJ1l|)]|\([xX×]\)|☒|☑|■|⊠|✓|✔|✗|✘|@|®|©|&|M|Bd|X|x|×)$/;
+const EMPTY = /^(\[\s?[jJ1l|cC0oO]?\s?[\]jJ1l|)]?|[cClL][jJ\]]|☐|□|❑|❒|\(\s?\)|\]|[oO0]|[cC]|J|U|LI)$/;
+const GLUED = /^(\[[xX]\]|☒|☑|■|⊠|\[\s?\]|☐|□)(.+)$/;
+/** Sex boxes run into their letter by OCR: "XF" (checked F), "[IM" / "[OF" (empty), "BM" (a filled box read as B). */
+const SEX_GLUED = /^(\[?[xX]\]?|B|\[[IJOCl0]?|[oO0]|☒|☐)(M|F|Male|Female)$/;
+const SEX_FILLED_B = /^B$/;
+
+export type BoxState = 'on' | 'off' | null;
+
+export function boxState(token: string): BoxState {
+  if (CHECKED.test(token)) return 'on';
+  if (EMPTY.test(token)) return 'off';
+  return null;
+}
+
+interface Item {
+  state: 'on' | 'off';
+  box: Word;
+  words: Word[];
+}
+
+/** Splits a segment into box + option items; words before the first box are ignored. */
+function itemsOf(input: readonly Word[]): Item[] {
+  // "[ ]" split by whitespace into "[" and "]" is one empty box.
+  const words: Word[] = [];
+  for (const w of input) {
+    const prev = words[words.length - 1];
+    if (prev && /^[[(]$/.test(prev.text) && /^[\])]$/.test(w.text)) words[words.length - 1] = { ...prev, text: `${prev.text}${w.text}`, bbox: [prev.bbox[0], prev.bbox[1], w.bbox[2], w.bbox[3]] };
+    else words.push(w);
+  }
+  const out: Item[] = [];
+  let cur: Item | null = null;
+  for (const raw of words) {
+    const glued = GLUED.exec(raw.text) ?? SEX_GLUED.exec(raw.text);
+    const parts: Word[] = glued ? [{ ...raw, text: SEX_FILLED_B.test(glued[1]!) ? '■' : glued[1]! }, { ...raw, text: glued[2]! }] : [raw];
+    for (const w of parts) {
+      const st = boxState(w.text);
+      // A box needs an option after it; a lone "X" inside an option's words is not a box.
+      if (st && (!cur || cur.words.length > 0)) {
+        cur = { state: st, box: w, words: [] };
+        out.push(cur);
+      } else if (cur) cur.words.push(w);
+    }
+  }
+  return out.filter((i) => i.words.length > 0);
+}
+
+function canonicalSpecialty(value: string): string {
+  return SPECIALTIES.find((x) => x.toLowerCase() === value.toLowerCase()) ?? value;
+}
+
+function optionText(words: readonly Word[]): string {
+  return words.map((w) => w.text).join(' ').replace(/[,;:.]+$/, '').trim();
+}
+
+/** The one checked option among specialty, urgency and sex checkbox lists on a page. */
+export function readChecklists(page: PageInfo, offPage: boolean): Candidate[] {
+  const spec: Array<Item & { value: string }> = [];
+  const sex: Array<Item & { value: string }> = [];
+  const urg: Array<Item & { value: string }> = [];
+  for (const s of page.segments) {
+    if (s.faxHeader) continue;
+    for (const it of itemsOf(s.words)) {
+      const text = optionText(it.words);
+      const sp = findSpecialty(text);
+      // The option is the specialty itself, not a sentence that mentions one.
+      // A printed option in lower case is an OCR slip of its capital: keep the list's spelling.
+      // Either the whole option, or the option followed by the next field's label on the same line.
+      const rest = sp ? text.slice(sp.value.length).trim() : '';
+      if (sp && sp.index === 0 && (rest.length <= 1 || /^[,;]?\s*\S+(\s+\S+){0,2}:/.test(rest) || /^[,;]?\s*\S+:/.test(rest))) spec.push({ ...it, value: sp.value === sp.value.toLowerCase() ? canonicalSpecialty(sp.value) : sp.value });
+      // Urgency and sex options are one word; what follows is the next field.
+      const head = it.words[0]!.text.replace(/[,;:.]+$/, '');
+      const u = normalizeUrgency(head);
+      if (u && /^(routine|urgent|stat|asap|emergent)$/i.test(head)) urg.push({ ...it, value: u });
+      const sx = /^(m|f|male|female)$/i.test(head) ? normalizeSex(head) : null;
+      if (sx) sex.push({ ...it, value: sx });
+    }
+  }
+  const out: Candidate[] = [];
+  const pick = (key: 'referral.specialty' | 'referral.urgency' | 'patient.sex', list: Array<Item & { value: string }>) => {
+    if (list.length < 2) return;
+    const on = list.filter((i) => i.state === 'on');
+    if (on.length !== 1) return;
+    const chosen = on[0]!;
+    const words = [chosen.box, ...chosen.words];
+    out.push({
+      key, value: chosen.value, page: page.pageNumber, bbox: wordsBox(words), method: 'checklist', ocr: minConfidence(words),
+      below: false, fuzzyLabel: false, repairs: 0, doubt: page.source === 'ocr' ? 0.05 : 0, offPage,
+    });
+  };
+  pick('referral.specialty', spec);
+  pick('referral.urgency', urg);
+  pick('patient.sex', sex);
+  return out;
+}

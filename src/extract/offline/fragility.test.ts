@@ -1,0 +1,180 @@
+/**
+ * Fragile readings stay below the review gate unless the document corroborates
+ * them: OCR'd patient names and dates of birth, OCR'd checkbox rows, option
+ * lists whose marks are not in the text layer, specialty checklists, confident
+ * digit slips; and corroboration (a patient stamp, codes whose description
+ * matches the reason) legitimately lifts them. Also the dx column sweep and the
+ * generator's new variations.
+ */
+import { describe, expect, it } from 'vitest';
+import type { DocumentLayout, LayoutPage } from '../layout.ts';
+import { codeFromToken } from './dx-sweep.ts';
+import { codesMatchReason } from './fragility.ts';
+import { extractOffline } from './index.ts';
+import { NO_NOISE, PageBuilder, makeLayout } from './synth/builder.ts';
+import { generateCorpus, generateDoc } from './synth/generate.ts';
+import { Rng } from './synth/rng.ts';
+
+const today = new Date('2025-11-15T00:00:00Z');
+type Piece = [x: number, y: number, text: string, size?: number];
+
+/** A page as OCR would report it: every word at `conf`. */
+function page(pieces: Piece[], source: LayoutPage['source'], conf = 0.96): LayoutPage {
+  const p = new PageBuilder(1, new Rng(1), NO_NOISE);
+  for (const [x, y, t, size] of pieces) p.text(x, y, t, size ?? 10);
+  const built = p.build(source);
+  if (source === 'ocr') for (const b of built.blocks) for (const l of b.lines) for (const w of l.words) w.confidence = conf;
+  return built;
+}
+
+function run(pieces: Piece[], source: LayoutPage['source'] = 'text'): ReturnType<typeof extractOffline> {
+  const layout: DocumentLayout = makeLayout([page(pieces, source)], source === 'ocr' ? 'tiff' : 'pdf');
+  return extractOffline(layout, { reviewThreshold: 0.95, today });
+}
+
+const BASE: Piece[] = [
+  [50, 40, 'REFERRAL FORM', 13],
+  [60, 80, 'Patient Name: Doe, Jane A.'],
+  [60, 95, 'DOB: 03/14/1962'],
+  [60, 110, 'Referring Provider: Dr. Sarah Montoya, MD'],
+  [60, 125, 'NPI: 1234567893'],
+  [60, 140, 'Reason for Referral: Essential hypertension, poorly controlled'],
+  [60, 155, 'Diagnosis: I10'],
+];
+
+describe('fragile readings are capped below the gate', () => {
+  it('an OCR-read patient name and DOB found once go to review; the same text layer does not', () => {
+    const digital = run(BASE);
+    expect(digital.fields['patient.dob']!.confidence).toBeGreaterThanOrEqual(0.95);
+    const ocr = run(BASE, 'ocr');
+    expect(ocr.fields['patient.dob']?.value).toBe('1962-03-14');
+    expect(ocr.fields['patient.dob']!.confidence).toBeLessThan(0.95);
+    expect(ocr.fields['patient.lastName']!.confidence).toBeLessThan(0.95);
+    expect(ocr.needsReview).toBe(true);
+  });
+
+  it('a patient stamp in the footer corroborates the OCR-read name and DOB', () => {
+    const stamped = run([...BASE, [40, 760, 'Pt: DOE, JANE A   DOB: 03/14/1962   Page 1 of 1', 8]], 'ocr');
+    expect(stamped.fields['patient.dob']?.value).toBe('1962-03-14');
+    expect(stamped.fields['patient.dob']!.confidence).toBeGreaterThan(run(BASE, 'ocr').fields['patient.dob']!.confidence);
+    expect(stamped.fields['patient.firstName']?.value).toBe('Jane');
+  });
+
+  it('a capitals-only stamp confirms a name but does not set its spelling', () => {
+    const p1 = page([[50, 40, 'REFERRAL FORM', 13], [60, 95, 'Referring Provider: Dr. Sarah Montoya, MD'], [60, 110, 'Reason for Referral: Chronic knee pain'],
+      [40, 760, 'Pt: DOE, JANE   DOB: 03/14/1962   Page 1 of 2', 8]], 'text');
+    const p2b = new PageBuilder(2, new Rng(1), NO_NOISE);
+    p2b.text(40, 40, 'Progress Note', 13);
+    p2b.text(40, 64, 'Patient: Jane Doe    DOB: 03/14/1962', 10);
+    const x = extractOffline(makeLayout([p1, p2b.build('text')], 'pdf'), { reviewThreshold: 0.95, today });
+    expect(x.fields['patient.firstName']?.value).toBe('Jane');
+    expect(x.fields['patient.lastName']?.value).toBe('Doe');
+  });
+
+  it('a stamp that disagrees does not corroborate (a slip 1949 → 1919 is not confirmed)', () => {
+    const x = run([...BASE, [40, 760, 'Pt: DOE, JANE A   DOB: 03/14/1992   Page 1 of 1', 8]], 'ocr');
+    expect(x.fields['patient.dob']!.confidence).toBeLessThan(0.95);
+    expect(x.needsReview).toBe(true);
+  });
+
+  it('an urgency read from an OCR checkbox row is never ≥ 0.95', () => {
+    const x = run([...BASE, [60, 170, 'Priority: [X] Routine [ ] Urgent [ ] STAT']], 'ocr');
+    expect(x.fields['referral.urgency']?.value).toBe('routine');
+    expect(x.fields['referral.urgency']!.confidence).toBeLessThan(0.95);
+  });
+
+  it('an option list with no mark in the text layer (boxes drawn as graphics) is not trusted', () => {
+    const x = run([...BASE, [60, 170, 'Priority:'], [60, 185, 'Routine'], [60, 200, 'Urgent'], [60, 215, 'STAT']]);
+    const u = x.fields['referral.urgency'];
+    if (u) expect(u.confidence).toBeLessThan(0.8);
+    expect(x.needsReview || !u).toBe(true);
+  });
+
+  it('a text-layer mark next to an option keeps its confidence', () => {
+    const x = run([...BASE, [60, 170, 'Priority: [X] Urgent [ ] Routine [ ] STAT']]);
+    expect(x.fields['referral.urgency']?.value).toBe('urgent');
+    expect(x.fields['referral.urgency']!.confidence).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('a specialty picked from a checklist of specialties stays below the gate', () => {
+    const x = run([...BASE, [60, 170, 'Specialty:'], [60, 185, '[ ] Orthopedics'], [60, 200, '[X] Dermatology'], [60, 215, '[ ] Cardiology'], [60, 230, '[ ] Neurology']], 'ocr');
+    const s = x.fields['referral.specialty'];
+    if (s) expect(s.confidence).toBeLessThan(0.95);
+  });
+
+  it('an OCR-read member id with a doubtful word is capped', () => {
+    const layout = makeLayout([page([...BASE, [60, 170, 'Member ID: 246617149']], 'ocr')], 'tiff');
+    for (const b of layout.pages[0]!.blocks) for (const l of b.lines) for (const w of l.words) if (w.text === '246617149') w.confidence = 0.81;
+    const x = extractOffline(layout, { reviewThreshold: 0.95, today });
+    expect(x.fields['insurance.memberId']?.value).toBe('246617149');
+    expect(x.fields['insurance.memberId']!.confidence).toBeLessThan(0.95);
+  });
+
+  it('a payer that is only a label and a number is not read ("Insurance 10")', () => {
+    const x = run([...BASE, [60, 170, 'Insurance: Insurance 10']]);
+    expect(x.fields['insurance.payer']).toBeUndefined();
+  });
+});
+
+describe('corroboration between codes and reason', () => {
+  it('matches a listed code description against the reason', () => {
+    expect(codesMatchReason(['I10'], 'Essential hypertension, poorly controlled')).toBe(true);
+    expect(codesMatchReason(['I10'], 'Knee pain')).toBe(false);
+    expect(codesMatchReason(['Q99.99'], 'hypertension')).toBe(false);
+  });
+});
+
+describe('diagnosis column sweep', () => {
+  it('reads OCR forms of codes: 110 → I10, 149.3 → I49.3 (listed category), not plain numbers', () => {
+    expect(codeFromToken('110')).toBe('I10');
+    expect(codeFromToken('149.3')).toBe('I49.3');
+    expect(codeFromToken('R07.9,')).toBe('R07.9');
+    expect(codeFromToken('12345')).toBeNull();
+    expect(codeFromToken('ZZZ')).toBeNull();
+  });
+
+  it('collects secondary codes under the first, with descriptions between them', () => {
+    const x = run([
+      ...BASE.slice(0, 5),
+      [60, 170, 'Diagnosis Code(s)'],
+      [60, 185, 'R07.9'], [120, 185, 'Chest pain, unspecified'],
+      [60, 200, '110'], [120, 200, 'Essential (primary) hypertension'],
+      [60, 215, 'E78.5'], [120, 215, 'Hyperlipidemia, unspecified'],
+      [60, 245, 'Clinical Notes'],
+      [60, 260, '250 mg daily'],
+    ]);
+    expect(x.fields['referral.diagnosisCodes']?.value).toEqual(['R07.9', 'I10', 'E78.5']);
+  });
+});
+
+describe('generator variations', () => {
+  const docs = generateCorpus(300, 31, today);
+  const text = (d: (typeof docs)[number]) => d.layout.pages.flatMap((p) => p.blocks.flatMap((b) => b.lines.map((l) => l.text))).join('\n');
+
+  it('prints patient stamps ("Pt: ... DOB: ... Page n of m") on some referrals', () => {
+    expect(docs.filter((d) => d.documentType === 'referral' && /DOB: .* Page \d+ of \d+/.test(text(d))).length).toBeGreaterThan(30);
+  });
+
+  it('writes some diagnosis lists as a column (description under each code), and the extractor reads them whole', () => {
+    let column = 0;
+    for (let seed = 1; seed < 600; seed++) {
+      const d = generateDoc(seed, today, { family: 'form', quality: 'digital', other: null });
+      const codes = d.fields['referral.diagnosisCodes'];
+      if (!Array.isArray(codes) || codes.length < 2) continue;
+      const lines = d.layout.pages.flatMap((p) => p.blocks.flatMap((b) => b.lines.map((l) => l.text.trim())));
+      if (!codes.slice(1).some((c) => lines.includes(c))) continue;
+      column++;
+      const got = extractOffline(d.layout, { reviewThreshold: 0.95, today }).fields['referral.diagnosisCodes']?.value;
+      expect([...((got as string[] | undefined) ?? [])].sort()).toEqual([...codes].sort());
+    }
+    expect(column).toBeGreaterThan(0);
+  });
+
+  it('makes some OCR misreads as confident as clean words, including digit-for-digit slips', () => {
+    const p = new PageBuilder(1, new Rng(5), { wordError: 1, clean: [0.9, 0.96] });
+    for (let i = 0; i < 200; i++) p.text(40, 40 + i, '4939317650');
+    const words = p.build('ocr').blocks.flatMap((b) => b.lines.flatMap((l) => l.words));
+    const confidentDigitSlips = words.filter((w) => w.confidence >= 0.9 && /^\d{10}$/.test(w.text) && w.text !== '4939317650');
+    expect(confidentDigitSlips.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * Caps for readings that are inherently fragile, applied after calibration. The
+ * calibration table is fitted on generated documents, which cannot reproduce
+ * every way a real scanner and OCR engine fail (a filled checkbox read as "@", a
+ * confident 4→1 digit slip). Where a reading depends on such a failure-prone
+ * step and nothing in the document corroborates it, its confidence is held below
+ * the review gate, so a person looks at it (issue 4: ≥ 0.95 must be right at
+ * least 99.5% of the time; a wrong patient name or DOB is never auto-accepted).
+ */
+import type { FieldKey } from '../fields.ts';
+import { icd10Description } from '../normalize/icd10.ts';
+import { findSpecialty } from '../normalize/specialty.ts';
+import type { Candidate } from './candidates.ts';
+import type { Chosen } from './confidence.ts';
+import type { PageInfo } from './segments.ts';
+
+/** A capped value still clears the document floor (0.8) but never the review gate. */
+export const FRAGILE_CAP = 0.9;
+/** A value we probably read from the wrong place (an unmarked option list). */
+export const UNREADABLE_CAP = 0.6;
+
+/** Fields a reviewer must see when the page was OCR'd and nothing confirms them. */
+const IDENTITY: ReadonlySet<FieldKey> = new Set(['patient.firstName', 'patient.lastName', 'patient.middleName', 'patient.dob']);
+
+/** Digit strings with no check digit: one confident OCR slip makes them wrong. */
+const DIGITS: ReadonlySet<FieldKey> = new Set([
+  'patient.dob', 'referral.date', 'patient.phone', 'referringProvider.phone', 'referringProvider.fax',
+  'insurance.memberId', 'insurance.groupNumber', 'patient.mrn', 'patient.address.postalCode',
+]);
+
+/** Values from a small closed set, or self-checking: a slip rarely lands on another valid value. */
+const CLOSED: ReadonlySet<FieldKey> = new Set(['patient.sex', 'patient.address.state', 'referringProvider.npi', 'referral.urgency']);
+
+/** Scored by meaning (token overlap), so a one-letter slip does not make it wrong. */
+const LOOSE: ReadonlySet<FieldKey> = new Set(['referral.reason']);
+
+const URGENCY_WORD = /(?<![A-Za-z])(routine|urgent|stat|emergent|asap)(?![A-Za-z])/gi;
+const MARKED_URGENCY = /(\[\s?[xX✓✔]\s?\]|\([xX]\)|☒|☑|■|✓|✔|⊠)\s*(routine|urgent|stat|emergent|asap)\b/i;
+
+export interface PageFacts {
+  ocr: boolean;
+  /** Distinct urgency options written on the page (a priority checklist when ≥ 2). */
+  urgencyOptions: number;
+  /** A checkbox mark is written in the text layer next to an urgency option. */
+  urgencyMarkInText: boolean;
+  /** Distinct specialties named on separate lines (a specialty checklist when ≥ 3). */
+  specialties: number;
+}
+
+export function pageFacts(page: PageInfo): PageFacts {
+  const options = new Set<string>();
+  const specialties = new Set<string>();
+  let markInText = false;
+  for (const s of page.segments) {
+    if (s.faxHeader) continue;
+    for (const m of s.text.matchAll(URGENCY_WORD)) options.add(m[1]!.toLowerCase());
+    if (MARKED_URGENCY.test(s.text)) markInText = true;
+    const sp = findSpecialty(s.text);
+    if (sp) specialties.add(sp.value.toLowerCase());
+  }
+  return { ocr: page.source === 'ocr', urgencyOptions: options.size, urgencyMarkInText: markInText, specialties: specialties.size };
+}
+
+function overlaps(a: Candidate, b: Candidate): boolean {
+  if (a.page !== b.page) return false;
+  return a.bbox[0] < b.bbox[2] && b.bbox[0] < a.bbox[2] && a.bbox[1] < b.bbox[3] && b.bbox[1] < a.bbox[3];
+}
+
+/** Agreeing readings from different places in the document (not the same words read twice). */
+export function independentReadings(chosen: Chosen): number {
+  const places: Candidate[] = [];
+  for (const c of chosen.support) if (!places.some((p) => overlaps(p, c))) places.push(c);
+  return places.length;
+}
+
+/** The highest confidence this reading may claim, or 1 when nothing caps it. */
+const STOP = new Set(['and', 'the', 'of', 'with', 'without', 'unspecified', 'other', 'side', 'left', 'right', 'for', 'due', 'to', 'in', 'not', 'elsewhere', 'classified']);
+
+function contentWords(s: string): Set<string> {
+  return new Set(s.toLowerCase().split(/[^a-z]+/).filter((t) => t.length >= 4 && !STOP.has(t)));
+}
+
+/**
+ * Diagnosis codes and reason confirm each other when every code is on the bundled
+ * list and one code's description shares a content word with the reason
+ * ("I10 Essential (primary) hypertension" and "hypertension, poorly controlled").
+ */
+export function codesMatchReason(codes: readonly string[], reason: string): boolean {
+  if (!codes.length || !codes.every((c) => icd10Description(c) !== undefined)) return false;
+  const r = contentWords(reason);
+  return codes.some((c) => [...contentWords(icd10Description(c)!)].some((t) => r.has(t) || [...r].some((x) => x.length >= 5 && (x.startsWith(t.slice(0, 5)) || t.startsWith(x.slice(0, 5))))));
+}
+
+export function fragilityCap(key: FieldKey, chosen: Chosen, facts: PageFacts): number {
+  const c = chosen.candidate;
+  const corroborated = independentReadings(chosen) > 1 || chosen.crossChecked === true;
+  let cap = 1;
+  if (key === 'referral.urgency' && facts.urgencyOptions >= 2) {
+    // A priority checklist: on a scan the box's state is a guess from OCR glyphs;
+    // in a text layer whose boxes are drawn (not written) the state is invisible.
+    if (facts.ocr) cap = Math.min(cap, FRAGILE_CAP);
+    else if (!facts.urgencyMarkInText && c.method !== 'checklist') cap = Math.min(cap, UNREADABLE_CAP);
+  }
+  // A specialty checklist: OCR'd box glyphs are guesses; in a text layer only a written mark counts.
+  if (key === 'referral.specialty' && facts.specialties >= 3 && !corroborated && (facts.ocr || c.method !== 'checklist')) cap = Math.min(cap, FRAGILE_CAP);
+  // A sex read from OCR'd boxes is a glyph guess like any other checkbox.
+  if (key === 'patient.sex' && c.method === 'checklist' && facts.ocr && !corroborated) cap = Math.min(cap, FRAGILE_CAP);
+  if (facts.ocr && !corroborated) {
+    if (IDENTITY.has(key)) cap = Math.min(cap, FRAGILE_CAP);
+    else if (DIGITS.has(key) && (c.ocr < 0.97 || c.repairs > 0)) cap = Math.min(cap, FRAGILE_CAP);
+    else if (c.fuzzyLabel) cap = Math.min(cap, FRAGILE_CAP);
+    // Any other OCR'd reading with a doubtful word, unless its vocabulary is closed
+    // (sex, state) or it carries a check digit (NPI: Luhn).
+    else if (c.ocr < 0.95 && !CLOSED.has(key) && !LOOSE.has(key)) cap = Math.min(cap, FRAGILE_CAP);
+  }
+  return cap;
+}
