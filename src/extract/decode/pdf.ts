@@ -1,0 +1,222 @@
+/**
+ * PDF decoding with pdfjs-dist's legacy build (the one that runs on Node 20),
+ * hardened: `isEvalSupported: false` (CVE-2024-4367: font code injection),
+ * fonts, CMaps and the image decoders' wasm read from inside the installed
+ * package (never fetched), no scripting or XFA, images above the pixel limit not
+ * decoded. A page with a usable text layer gives its words directly; a page
+ * without one (a scan) or with garbage (fonts without a Unicode map) is rendered
+ * at 300 dpi and OCR'd.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { createCanvas } from '@napi-rs/canvas';
+import { IntakeError, coerceError } from '../../core/errors.ts';
+import type { LayoutWord } from '../layout.ts';
+import { checkPages, checkPixels, withPageTimeout, type DecodeOptions } from './limits.ts';
+import type { GrayRaster } from './raster.ts';
+
+const require = createRequire(import.meta.url);
+const PDFJS_DIR = path.dirname(require.resolve('pdfjs-dist/package.json'));
+const RENDER_DPI = 300;
+
+type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+type PdfDocument = Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
+type PdfPage = Awaited<ReturnType<PdfDocument['getPage']>>;
+
+let pdfjsPromise: Promise<PdfJs> | undefined;
+function loadPdfJs(): Promise<PdfJs> {
+  pdfjsPromise ??= import('pdfjs-dist/legacy/build/pdf.mjs');
+  return pdfjsPromise;
+}
+
+export interface PdfHandle {
+  numPages: number;
+  /** Page size in PDF points (after /Rotate), its text-layer words, and whether they are usable. */
+  textPage(pageNumber: number): Promise<{ width: number; height: number; words: LayoutWord[]; usable: boolean }>;
+  render(pageNumber: number): Promise<GrayRaster>;
+  close(): Promise<void>;
+}
+
+export async function openPdf(bytes: Uint8Array, options: DecodeOptions): Promise<PdfHandle> {
+  const pdfjs = await loadPdfJs();
+  const task = pdfjs.getDocument({
+    // pdfjs takes ownership of (detaches) the buffer it is given: pass a copy.
+    data: new Uint8Array(bytes),
+    isEvalSupported: false,
+    enableXfa: false,
+    useSystemFonts: false,
+    disableFontFace: true,
+    standardFontDataUrl: `${PDFJS_DIR}/standard_fonts/`,
+    cMapUrl: `${PDFJS_DIR}/cmaps/`,
+    cMapPacked: true,
+    wasmUrl: `${PDFJS_DIR}/wasm/`,
+    maxImageSize: options.maxPagePixels,
+    stopAtErrors: false,
+    verbosity: 0,
+  });
+  let doc: PdfDocument;
+  try {
+    doc = await withPageTimeout(task.promise, options.pageTimeoutMs, 0, () => void task.destroy());
+  } catch (error) {
+    await task.destroy().catch(() => undefined);
+    throw classifyOpenError(error);
+  }
+  try {
+    if (doc.numPages < 1) throw new IntakeError('EMPTY_DOCUMENT', 'PDF has no pages');
+    checkPages(doc.numPages, options);
+  } catch (error) {
+    await doc.destroy().catch(() => undefined);
+    throw error;
+  }
+
+  const getPage = async (n: number): Promise<PdfPage> => {
+    try {
+      return await doc.getPage(n);
+    } catch (error) {
+      throw new IntakeError('PDF_CORRUPT', 'PDF page could not be read', { cause: coerceError(error), details: { pageNumber: n } });
+    }
+  };
+
+  return {
+    numPages: doc.numPages,
+    async textPage(n) {
+      const page = await getPage(n);
+      const viewport = page.getViewport({ scale: 1 });
+      let words: LayoutWord[] = [];
+      try {
+        const content = await page.getTextContent({ includeMarkedContent: false, disableNormalization: false });
+        words = textItemsToWords(content.items as TextItem[], viewport.transform, pdfjs.Util.transform);
+      } catch (error) {
+        throw new IntakeError('PDF_CORRUPT', 'PDF text could not be read', { cause: coerceError(error), details: { pageNumber: n } });
+      }
+      const usable = isUsableText(words) && !(await coveredByImage(page, words, pdfjs));
+      return { width: viewport.width, height: viewport.height, words, usable };
+    },
+    async render(n) {
+      const page = await getPage(n);
+      const scale = RENDER_DPI / 72;
+      const viewport = page.getViewport({ scale });
+      const width = Math.ceil(viewport.width);
+      const height = Math.ceil(viewport.height);
+      checkPixels(width, height, options, n);
+      const canvas = createCanvas(width, height);
+      const ctx = canvas.getContext('2d');
+      ctx.fillStyle = '#ffffff';
+      ctx.fillRect(0, 0, width, height);
+      const renderTask = page.render({ canvasContext: ctx as unknown as CanvasRenderingContext2D, canvas: canvas as unknown as HTMLCanvasElement, viewport });
+      try {
+        await withPageTimeout(renderTask.promise, options.pageTimeoutMs, n, () => renderTask.cancel());
+      } catch (error) {
+        if (error instanceof IntakeError) throw error;
+        throw new IntakeError('PDF_CORRUPT', 'PDF page could not be rendered', { cause: coerceError(error), details: { pageNumber: n } });
+      } finally {
+        page.cleanup();
+      }
+      const rgba = ctx.getImageData(0, 0, width, height).data;
+      const gray = new Uint8Array(width * height);
+      for (let i = 0, j = 0; i < gray.length; i += 1, j += 4) {
+        // ITU-R BT.601 luma, integer form.
+        gray[i] = (rgba[j]! * 299 + rgba[j + 1]! * 587 + rgba[j + 2]! * 114) / 1000;
+      }
+      return { width, height, data: gray, dpiX: RENDER_DPI, dpiY: RENDER_DPI };
+    },
+    async close() {
+      await doc.destroy().catch(() => undefined);
+    },
+  };
+}
+
+function classifyOpenError(error: unknown): IntakeError {
+  if (error instanceof IntakeError) return error;
+  const err = coerceError(error);
+  switch (err.name) {
+    case 'PasswordException':
+      return new IntakeError('PDF_ENCRYPTED', 'PDF is password-protected', { cause: err });
+    case 'InvalidPDFException':
+    case 'MissingPDFException':
+    case 'FormatError':
+    case 'UnknownErrorException':
+    default:
+      return new IntakeError('PDF_CORRUPT', 'PDF could not be opened', { cause: err });
+  }
+}
+
+interface TextItem {
+  str?: string;
+  transform?: number[];
+  width?: number;
+  height?: number;
+}
+
+type Transform = (m1: number[], m2: number[]) => number[];
+
+/** Splits pdfjs text items into words, positioned by character share of the item width. */
+export function textItemsToWords(items: readonly TextItem[], viewportTransform: number[], multiply: Transform): LayoutWord[] {
+  const words: LayoutWord[] = [];
+  for (const item of items) {
+    if (typeof item.str !== 'string' || !item.transform || item.str.trim() === '') continue;
+    const tx = multiply(viewportTransform, item.transform);
+    const fontHeight = Math.hypot(tx[2]!, tx[3]!);
+    const scaleX = Math.hypot(viewportTransform[0]!, viewportTransform[1]!);
+    const width = (item.width ?? 0) * scaleX;
+    const x = tx[4]!;
+    const baseline = tx[5]!;
+    if (![fontHeight, width, x, baseline].every(Number.isFinite) || fontHeight <= 0) continue;
+    const top = baseline - fontHeight * 0.8;
+    const bottom = baseline + fontHeight * 0.2;
+    const str = item.str;
+    const perChar = str.length > 0 ? width / str.length : 0;
+    for (const m of str.matchAll(/\S+/g)) {
+      const start = m.index ?? 0;
+      const x0 = x + perChar * start;
+      const x1 = x + perChar * (start + m[0].length);
+      words.push({ text: m[0], bbox: [x0, top, x1, bottom], confidence: 1 });
+    }
+  }
+  return words;
+}
+
+/**
+ * A text layer is usable when it has some text and that text is mostly
+ * letters, digits and ordinary punctuation (fonts without a Unicode map give
+ * private-use or control characters, or replacement characters).
+ */
+export function isUsableText(words: readonly LayoutWord[]): boolean {
+  let total = 0;
+  let good = 0;
+  for (const w of words) {
+    for (const ch of w.text) {
+      total += 1;
+      if (/[\p{L}\p{N}\p{P}\p{Sc}\p{Sm}]/u.test(ch) && !/[\uE000-\uF8FF\uFFFD]/u.test(ch)) good += 1;
+    }
+  }
+  return total >= 20 && good / total >= 0.9;
+}
+
+/**
+ * A page whose sparse text sits on a large image (a scan with a fax header
+ * stamped as text, or a partial OCR layer) is OCR'd instead. The image's area is
+ * its current transformation matrix at paint time (images fill the unit square).
+ */
+async function coveredByImage(page: PdfPage, words: readonly LayoutWord[], pdfjs: PdfJs): Promise<boolean> {
+  const chars = words.reduce((n, w) => n + w.text.length, 0);
+  if (chars >= 400) return false;
+  const ops = await page.getOperatorList({ intent: 'display' });
+  const { OPS } = pdfjs;
+  const imageOps = new Set<number>([OPS.paintImageXObject, OPS.paintInlineImageXObject, OPS.paintImageMaskXObject]);
+  const [vx0, vy0, vx1, vy1] = page.view as [number, number, number, number];
+  const pageArea = Math.abs((vx1 - vx0) * (vy1 - vy0)) || 1;
+  let ctm = [1, 0, 0, 1, 0, 0];
+  const stack: number[][] = [];
+  for (let i = 0; i < ops.fnArray.length; i += 1) {
+    const fn = ops.fnArray[i];
+    if (fn === OPS.save) stack.push(ctm);
+    else if (fn === OPS.restore) ctm = stack.pop() ?? [1, 0, 0, 1, 0, 0];
+    else if (fn === OPS.transform) ctm = pdfjs.Util.transform(ctm, ops.argsArray[i] as number[]);
+    else if (fn !== undefined && imageOps.has(fn)) {
+      const area = Math.abs(ctm[0]! * ctm[3]! - ctm[1]! * ctm[2]!);
+      if (area >= pageArea * 0.5) return true;
+    }
+  }
+  return false;
+}

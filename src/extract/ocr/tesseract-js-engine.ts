@@ -1,0 +1,122 @@
+/**
+ * The default engine: a pool of tesseract.js (WebAssembly) workers, sized to the
+ * cores, created on first use and reused. Fully offline: the model comes from the
+ * @tesseract.js-data/eng package (`langPath`, `cacheMethod: 'none'`); without it
+ * tesseract.js fetches from a CDN and, offline, never settles, hence the start
+ * timeout. A page over its time limit terminates its worker (the only way to stop
+ * a running recognize) and the pool replaces it.
+ */
+import { createWorker, OEM, PSM, type Worker } from 'tesseract.js';
+import { IntakeError, coerceError } from '../../core/errors.ts';
+import { toPgm } from './pgm.ts';
+import { ResourcePool } from './pool.ts';
+import { tesseractJsLangPath } from './tessdata.ts';
+import type { OcrEngine, OcrImage, OcrResult, OcrWord, RecognizeOptions } from './types.ts';
+
+export interface TesseractJsOptions {
+  workers: number;
+  startTimeoutMs: number;
+}
+
+export function createTesseractJsEngine(options: TesseractJsOptions): OcrEngine {
+  const pool = new ResourcePool<Worker>(options.workers, {
+    create: () => startWorker(options.startTimeoutMs),
+    destroy: async (worker) => {
+      await worker.terminate();
+    },
+  });
+
+  return {
+    name: 'tesseractjs',
+    concurrency: pool.size,
+    recognize: (image, opts) => pool.use((worker) => recognizeOn(worker, image, opts)),
+    close: () => pool.close(),
+  };
+}
+
+async function startWorker(timeoutMs: number): Promise<Worker> {
+  let timer: NodeJS.Timeout | undefined;
+  const start = createWorker('eng', OEM.LSTM_ONLY, {
+    langPath: tesseractJsLangPath(),
+    cacheMethod: 'none',
+    gzip: true,
+    legacyCore: false,
+    legacyLang: false,
+    errorHandler: () => undefined,
+  });
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new IntakeError('OCR_TIMEOUT', 'OCR worker did not start in time', { details: { timeoutMs } })),
+      timeoutMs,
+    );
+  });
+  try {
+    const worker = await Promise.race([start, timeout]);
+    await worker.setParameters({ tessedit_pageseg_mode: PSM.AUTO, preserve_interword_spaces: '0' });
+    return worker;
+  } catch (error) {
+    // A worker that starts after the timeout is terminated as soon as it appears.
+    start.then((w) => w.terminate(), () => undefined).catch(() => undefined);
+    throw error instanceof IntakeError ? error : new IntakeError('OCR_FAILED', 'OCR worker failed to start', { cause: coerceError(error) });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+type Outcome = { value: OcrResult; keep: boolean } | { error: unknown; keep: boolean };
+
+async function recognizeOn(worker: Worker, image: OcrImage, opts: RecognizeOptions = {}): Promise<Outcome> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  let timedOut = false;
+  // The raster's real resolution, so tesseract does not guess it (it scales its size filters by it).
+  await worker.setParameters({ user_defined_dpi: String(Math.round(image.dpi)) });
+  const job = worker.recognize(toPgm(image), {}, { text: false, blocks: true });
+  const timeout = new Promise<never>((_, reject) => {
+    if (opts.timeoutMs === undefined) return;
+    timer = setTimeout(() => {
+      timedOut = true;
+      reject(new IntakeError('PAGE_TIMEOUT', 'page took too long to recognise', { details: { timeoutMs: opts.timeoutMs } }));
+    }, opts.timeoutMs);
+  });
+  try {
+    const result = await Promise.race([job, timeout]);
+    return { value: { words: wordsOf(result.data), ms: performance.now() - started }, keep: true };
+  } catch (error) {
+    job.catch(() => undefined);
+    if (timedOut) return { error, keep: false };
+    return { error: new IntakeError('OCR_FAILED', 'OCR failed on a page', { cause: coerceError(error) }), keep: false };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+interface TjsBox {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+interface TjsPage {
+  blocks: Array<{ paragraphs: Array<{ lines: Array<{ words: Array<{ text: string; confidence: number; bbox: TjsBox }> }> }> }> | null;
+}
+
+function wordsOf(page: unknown): OcrWord[] {
+  const out: OcrWord[] = [];
+  for (const block of (page as TjsPage).blocks ?? []) {
+    for (const para of block.paragraphs) {
+      for (const line of para.lines) {
+        for (const w of line.words) {
+          const text = w.text.trim();
+          if (text === '') continue;
+          out.push({
+            text,
+            bbox: [w.bbox.x0, w.bbox.y0, w.bbox.x1, w.bbox.y1],
+            confidence: Math.min(1, Math.max(0, w.confidence / 100)),
+          });
+        }
+      }
+    }
+  }
+  return out;
+}
