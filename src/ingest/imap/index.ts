@@ -18,7 +18,7 @@ import { classifyImapError, createImapClient } from './connection.ts';
 import { giveUpOnMessage, ingestMessage, type MailboxOps, type MessageContext } from './process-message.ts';
 import { normaliseMessageId } from './parse-message.ts';
 import { withReadAhead } from './prefetch.ts';
-import { advanceResumePoint, resumePoint } from './state.ts';
+import { advanceResumePoint, markMoved, resumePoint, storedAbove } from './state.ts';
 import type { StructureNode } from './completeness.ts';
 
 export type { SourceStatus } from '../deps.ts';
@@ -141,6 +141,12 @@ export function createImapPoller(deps: IngestDeps, config: Config): ImapPoller {
     }
     // "N:*" always includes the highest UID even when it is below N (RFC 3501 §6.4.8).
     const uids = found.filter((u) => u > resume.lastUid).sort((a, b) => a - b);
+    // A message stored and then moved (or flagged) by a worker killed before it could
+    // record the move is no longer among the unprocessed: finish its bookkeeping.
+    const pending = new Set(uids);
+    for (const left of await storedAbove(deps.store, mailboxKey, uidValidity, resume.lastUid)) {
+      if (!pending.has(left.uid)) await markMoved(deps.store, mailboxKey, left.messageKey);
+    }
     const ops = withReadAhead(opsFor(c), config.MAX_MESSAGE_BYTES);
     const ctx: MessageContext = {
       deps,

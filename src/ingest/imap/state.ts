@@ -2,7 +2,7 @@
  * Queries for the IMAP poller's own bookkeeping (src/store/schema/ingest.ts):
  * the resume UID per mailbox and UIDVALIDITY, and message-level dedupe by key.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, gt, sql } from 'drizzle-orm';
 import { imapMailboxState, imapMessages, type IngestMessageStatus } from '../../store/schema/index.ts';
 import type { Store } from '../../store/store.ts';
 
@@ -69,4 +69,27 @@ export async function markMoved(store: Store, mailboxKey: string, messageKey: st
     .update(imapMessages)
     .set({ status: 'moved', updatedAt: sql`now()` })
     .where(and(eq(imapMessages.mailboxKey, mailboxKey), eq(imapMessages.messageKey, messageKey)));
+}
+
+/**
+ * Messages recorded as stored (documents durable) above the resume point of this
+ * UIDVALIDITY: a worker killed after MOVE but before markMoved leaves one behind.
+ */
+export async function storedAbove(
+  store: Store,
+  mailboxKey: string,
+  uidValidity: number,
+  afterUid: number,
+): Promise<Array<{ messageKey: string; uid: number }>> {
+  return store.db
+    .select({ messageKey: imapMessages.messageKey, uid: imapMessages.uid })
+    .from(imapMessages)
+    .where(
+      and(
+        eq(imapMessages.mailboxKey, mailboxKey),
+        eq(imapMessages.uidValidity, uidValidity),
+        eq(imapMessages.status, 'stored'),
+        gt(imapMessages.uid, afterUid),
+      ),
+    );
 }
