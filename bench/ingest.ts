@@ -16,13 +16,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { ImapFlow } from 'imapflow';
-import postgres from 'postgres';
 import { createBlobStore } from '../src/blobs/blob-store.ts';
 import { testConfig } from '../src/config/config.ts';
 import { EventBus } from '../src/core/events.ts';
 import { silentLogger } from '../src/core/logger.ts';
 import { createImapPoller } from '../src/ingest/imap/index.ts';
 import { openStore } from '../src/store/store.ts';
+import { createScratchDatabase } from '../test/helpers/db.ts';
 import { startDovecot } from '../test/helpers/dovecot.ts';
 import { buildMessage, fakePdf } from '../test/helpers/ingest.ts';
 
@@ -46,30 +46,13 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
-/** A throwaway database on the given server, so earlier runs do not count. */
-async function freshDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `intake_bench_${crypto.randomBytes(5).toString('hex')}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const a = postgres(adminUrl, { max: 1, onnotice: () => {} });
-      await a.unsafe(`drop database if exists ${name} with (force)`);
-      await a.end();
-    },
-  };
-}
 
 const sha = (b: Uint8Array) => crypto.createHash('sha256').update(b).digest('hex');
 
 async function main(): Promise<void> {
   const dovecot = await startDovecot();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'intake-bench-ingest-'));
-  const database = process.env.BENCH_DATABASE_URL ? await freshDatabase(process.env.BENCH_DATABASE_URL) : null;
+  const database = process.env.BENCH_DATABASE_URL ? await createScratchDatabase(process.env.BENCH_DATABASE_URL, 'intake_bench') : null;
   const store = await openStore({ databaseUrl: database?.url, dataDir, memory: !database });
   try {
     // Log in once so Dovecot creates the maildir, then deliver the backlog straight into new/.

@@ -11,7 +11,6 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import postgres from 'postgres';
 import { createBlobStore } from '../src/blobs/blob-store.ts';
 import { testConfig } from '../src/config/config.ts';
 import { EventBus } from '../src/core/events.ts';
@@ -21,6 +20,7 @@ import { createDefaultStages, workerOptionsFromConfig } from '../src/pipeline/de
 import { receiveDocument } from '../src/pipeline/receive.ts';
 import { createPipelineWorker } from '../src/pipeline/worker.ts';
 import { openStore, type Store } from '../src/store/store.ts';
+import { createScratchDatabase } from '../test/helpers/db.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const argDocs = process.argv.indexOf('--docs');
@@ -80,17 +80,12 @@ console.log(`pipeline on PGlite: ${DOCS} text PDFs in ${p.seconds.toFixed(1)} s 
 let pgDocsPerSecond: number | null = null;
 const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 try {
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  const name = `intake_bench_${crypto.randomBytes(4).toString('hex')}`;
-  await admin.unsafe(`create database ${name}`);
-  const dbUrl = new URL(url);
-  dbUrl.pathname = `/${name}`;
+  const database = await createScratchDatabase(url, 'intake_bench');
   const dir = tmp();
-  const store = await openStore({ databaseUrl: dbUrl.toString(), dataDir: dir });
+  const store = await openStore({ databaseUrl: database.url, dataDir: dir });
   const r = await throughput(store, dir);
   await store.close();
-  await admin.unsafe(`drop database ${name} with (force)`);
-  await admin.end();
+  await database.drop();
   pgDocsPerSecond = r.docsPerSecond;
   console.log(`pipeline on PostgreSQL: ${DOCS} text PDFs in ${r.seconds.toFixed(1)} s = ${r.docsPerSecond.toFixed(1)} docs/s`, r.states);
 } catch (err) {

@@ -43,11 +43,9 @@ export function postgresAvailable(): boolean {
   return Boolean(process.env.TEST_DATABASE_URL);
 }
 
-/** Creates a throwaway database on the TEST_DATABASE_URL server and returns its URL. */
-export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const adminUrl = process.env.TEST_DATABASE_URL;
-  if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set');
-  const name = `intake_test_${crypto.randomBytes(6).toString('hex')}`;
+/** Creates a throwaway database on the server at adminUrl (tests, benchmarks) and returns its URL. */
+export async function createScratchDatabase(adminUrl: string, prefix = 'intake_test'): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${crypto.randomBytes(6).toString('hex')}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   await admin.end();
@@ -61,6 +59,13 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
       await a.end();
     },
   };
+}
+
+/** Creates a throwaway database on the TEST_DATABASE_URL server and returns its URL. */
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set');
+  return createScratchDatabase(adminUrl);
 }
 
 export function tempDir(prefix = 'intake-test-'): string {

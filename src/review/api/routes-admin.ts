@@ -33,6 +33,27 @@ import {
 import { z } from '@hono/zod-openapi';
 
 const security = [{ bearer: [] }];
+
+/** Audit events after a cursor, filtered, oldest first (the API listing and the FHIR export). */
+function auditPage(
+  store: ReviewApiDeps['store'],
+  q: { afterId: number; actor?: string | undefined; resource?: string | undefined; action?: string | undefined },
+  limit: number,
+) {
+  return store.db
+    .select()
+    .from(auditEvents)
+    .where(
+      and(
+        gt(auditEvents.id, q.afterId),
+        q.actor ? eq(auditEvents.actor, q.actor) : undefined,
+        q.resource ? eq(auditEvents.resource, q.resource) : undefined,
+        q.action ? eq(auditEvents.action, q.action) : undefined,
+      ),
+    )
+    .orderBy(asc(auditEvents.id))
+    .limit(limit);
+}
 const json = <T>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 export function registerAdminRoutes(app: OpenAPIHono<ApiEnv>, deps: ReviewApiDeps, onRevoke: () => void = () => {}): void {
@@ -122,19 +143,7 @@ export function registerAdminRoutes(app: OpenAPIHono<ApiEnv>, deps: ReviewApiDep
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const rows = await store.db
-        .select()
-        .from(auditEvents)
-        .where(
-          and(
-            gt(auditEvents.id, q.afterId),
-            q.actor ? eq(auditEvents.actor, q.actor) : undefined,
-            q.resource ? eq(auditEvents.resource, q.resource) : undefined,
-            q.action ? eq(auditEvents.action, q.action) : undefined,
-          ),
-        )
-        .orderBy(asc(auditEvents.id))
-        .limit(q.limit + 1);
+      const rows = await auditPage(store, q, q.limit + 1);
       const items = rows.slice(0, q.limit).map((r) => ({ ...r, at: r.at.toISOString(), details: r.details ?? null }));
       await audit(c, 'audit.read', 'audit', { count: items.length });
       return c.json({ items, nextAfterId: rows.length > q.limit ? (items[items.length - 1]?.id ?? null) : null }, 200);
@@ -175,19 +184,7 @@ export function registerAdminRoutes(app: OpenAPIHono<ApiEnv>, deps: ReviewApiDep
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const rows = await store.db
-        .select()
-        .from(auditEvents)
-        .where(
-          and(
-            gt(auditEvents.id, q.afterId),
-            q.actor ? eq(auditEvents.actor, q.actor) : undefined,
-            q.resource ? eq(auditEvents.resource, q.resource) : undefined,
-            q.action ? eq(auditEvents.action, q.action) : undefined,
-          ),
-        )
-        .orderBy(asc(auditEvents.id))
-        .limit(q.limit);
+      const rows = await auditPage(store, q, q.limit);
       await audit(c, 'audit.export', 'audit', { count: rows.length });
       return c.body(JSON.stringify(toAuditEventBundle(rows)), 200, { 'content-type': 'application/fhir+json' }) as never;
     },
