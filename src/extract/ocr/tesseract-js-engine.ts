@@ -16,11 +16,13 @@ import type { OcrEngine, OcrImage, OcrResult, OcrWord, RecognizeOptions } from '
 export interface TesseractJsOptions {
   workers: number;
   startTimeoutMs: number;
+  /** Where the model is read from; defaults to the @tesseract.js-data/eng package (tests point it elsewhere). */
+  langPath?: string;
 }
 
 export function createTesseractJsEngine(options: TesseractJsOptions): OcrEngine {
   const pool = new ResourcePool<Worker>(options.workers, {
-    create: () => startWorker(options.startTimeoutMs),
+    create: () => startWorker(options.startTimeoutMs, options.langPath ?? tesseractJsLangPath()),
     destroy: async (worker) => {
       await worker.terminate();
     },
@@ -34,10 +36,10 @@ export function createTesseractJsEngine(options: TesseractJsOptions): OcrEngine 
   };
 }
 
-async function startWorker(timeoutMs: number): Promise<Worker> {
+async function startWorker(timeoutMs: number, langPath: string): Promise<Worker> {
   let timer: NodeJS.Timeout | undefined;
   const start = createWorker('eng', OEM.LSTM_ONLY, {
-    langPath: tesseractJsLangPath(),
+    langPath,
     cacheMethod: 'none',
     gzip: true,
     legacyCore: false,

@@ -1,0 +1,329 @@
+/**
+ * Decoding and OCR benchmark (issue 3): `npm run bench:ocr [corpusDir]`.
+ * Over ../shared/corpus/dev/ by format (invalid documents skipped; at most
+ * BENCH_OCR_DOCS documents per format, default 3, to keep the run to a few
+ * minutes), with the default engine (tesseract.js, a pool of OCR_WORKERS, default 2):
+ * pages, ms/page (document wall time / its pages, pages decoded in parallel)
+ * median and p95, pages/minute, and a recognition proxy: the share of each
+ * document's truth values (normalised to letters and digits; dates also as
+ * MMDDYYYY) found in its words. Then the native `tesseract` CLI (when installed)
+ * OCRs the very same preprocessed page images, same model, same parallelism,
+ * OMP_THREAD_LIMIT=1, and the ratio of engine ms/page tesseract.js/native is
+ * printed with both engines' recognition proxy. Also: text-layer PDF ms/page (all
+ * digital PDFs), the wall time of a 3-page fine G4 fax, standard vs fine faxes on
+ * the proxy, and peak RSS of this process (tesseract.js workers are threads in it;
+ * native children are not counted). The last line is one JSON object.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { isIntakeError } from '../src/core/errors.ts';
+import { decodeDocument, type DecodeOptions } from '../src/extract/decode/index.ts';
+import type { DocumentLayout } from '../src/extract/layout.ts';
+import { createOcrEngine, type OcrEngine, type OcrImage, type OcrWord } from '../src/extract/ocr/index.ts';
+
+const corpusDir = path.resolve(process.argv[2] ?? path.join(import.meta.dirname, '../../shared/corpus/dev'));
+const DOCS_PER_FORMAT = Number(process.env.BENCH_OCR_DOCS ?? 3);
+const WORKERS = Number(process.env.OCR_WORKERS ?? Math.min(2, os.availableParallelism()));
+const OPTIONS: DecodeOptions = { maxBytes: 50 * 1024 * 1024, maxPages: 100, maxPagePixels: 60_000_000, pageTimeoutMs: 120_000 };
+
+interface ManifestRow {
+  file: string;
+  truth: string;
+  format: string;
+  pageCount?: number;
+  pages?: string[];
+}
+interface Truth {
+  documentType: string;
+  fields?: Record<string, unknown>;
+}
+
+// Peak RSS, sampled (tesseract.js workers are worker threads: their memory is in this process).
+let peakRss = process.memoryUsage().rss;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 50);
+
+const norm = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+
+/** Truth values as searchable strings: arrays flattened, dates also as MMDDYYYY, tiny values skipped. */
+function truthValues(truth: Truth): string[][] {
+  const out: string[][] = [];
+  const add = (v: unknown) => {
+    if (typeof v !== 'string' && typeof v !== 'number') return;
+    const s = String(v);
+    const variants = [norm(s)];
+    const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+    if (date) variants.push(`${date[2]}${date[3]}${date[1]}`);
+    if (variants[0]!.length >= 3) out.push(variants);
+  };
+  for (const v of Object.values(truth.fields ?? {})) {
+    if (Array.isArray(v)) v.forEach(add);
+    else add(v);
+  }
+  return out;
+}
+
+/** Share of truth values found in the text (words joined without separators, so split values still count). */
+function proxy(values: string[][], words: string[]): number | null {
+  if (values.length === 0) return null;
+  const text = words.map(norm).join('');
+  return values.filter((variants) => variants.some((v) => text.includes(v))).length / values.length;
+}
+
+const layoutWords = (layout: DocumentLayout) =>
+  layout.pages.flatMap((p) => p.blocks.flatMap((b) => b.lines.flatMap((l) => l.words.map((w) => w.text))));
+
+function quantile(xs: number[], q: number): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
+}
+const median = (xs: number[]) => quantile(xs, 0.5);
+const mean = (xs: number[]) => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length);
+const round = (x: number | null, d = 0) => (x === null ? null : Math.round(x * 10 ** d) / 10 ** d);
+
+/** Records the images and engine time of every page the decoder sends to OCR. */
+function recording(inner: OcrEngine) {
+  const pages: Array<{ image: OcrImage; ms: number }> = [];
+  const engine: OcrEngine = {
+    name: inner.name,
+    concurrency: inner.concurrency,
+    async recognize(image, options) {
+      const result = await inner.recognize(image, options);
+      pages.push({ image, ms: result.ms });
+      return result;
+    },
+    close: () => inner.close(),
+  };
+  return { engine, pages };
+}
+
+async function runAll<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
+}
+
+function nativeAvailable(): boolean {
+  try {
+    execFileSync('tesseract', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const manifest = readFileSync(path.join(corpusDir, 'manifest.jsonl'), 'utf8')
+  .split('\n')
+  .filter((l) => l.trim() !== '')
+  .map((l) => JSON.parse(l) as ManifestRow)
+  .sort((a, b) => a.file.localeCompare(b.file));
+const readTruth = (row: ManifestRow) => JSON.parse(readFileSync(path.join(corpusDir, row.truth), 'utf8')) as Truth;
+const readBytes = (row: ManifestRow) => new Uint8Array(readFileSync(path.join(corpusDir, row.file)));
+
+const tjs = await createOcrEngine({ OCR_ENGINE: 'tesseractjs', OCR_WORKERS: WORKERS, OCR_WORKER_START_TIMEOUT_MS: 60_000 });
+const native = nativeAvailable()
+  ? await createOcrEngine({ OCR_ENGINE: 'native', OCR_WORKERS: WORKERS, OCR_WORKER_START_TIMEOUT_MS: 10_000 })
+  : null;
+console.log(`corpus ${corpusDir}; ${WORKERS} OCR workers; up to ${DOCS_PER_FORMAT} documents per format; native tesseract ${native ? 'present' : 'absent'}`);
+
+// Warm the pool (worker start is paid once per process, not per document).
+{
+  const warm: OcrImage = { width: 64, height: 64, data: new Uint8Array(64 * 64).fill(255), dpi: 300 };
+  await Promise.all(Array.from({ length: WORKERS }, () => tjs.recognize(warm)));
+}
+const rssMb = () => Math.round(process.memoryUsage().rss / 1024 / 1024);
+console.log(`RSS with ${WORKERS} idle tesseract.js workers: ${rssMb()} MB`);
+
+// 1. Text-layer PDFs: every digital PDF, no OCR engine work allowed (the first is
+// decoded once beforehand: loading pdfjs is paid once per process, not per page).
+const textPdfMs: number[] = [];
+let textPdfOcrCalls = 0;
+const digitalPdfs = manifest.filter((r) => r.format === 'pdf');
+if (digitalPdfs[0]) await decodeDocument(readBytes(digitalPdfs[0]), OPTIONS, { ocr: tjs });
+for (const row of digitalPdfs) {
+  const rec = recording(tjs);
+  const layout = await decodeDocument(readBytes(row), OPTIONS, { ocr: rec.engine });
+  textPdfOcrCalls += rec.pages.length;
+  const textPages = layout.pages.filter((p) => p.source === 'text').length;
+  if (textPages === layout.pages.length) for (let i = 0; i < textPages; i += 1) textPdfMs.push(layout.decodeMs / textPages);
+}
+console.log(`RSS after the text-layer PDFs: ${rssMb()} MB (peak so far ${Math.round(peakRss / 1024 / 1024)} MB)`);
+console.log(
+  `text-layer PDF: ${textPdfMs.length} pages, ${round(median(textPdfMs), 1)} ms/page median, p95 ${round(quantile(textPdfMs, 0.95), 1)}, OCR calls ${textPdfOcrCalls}`,
+);
+
+// 2. Every format, default engine, then native on the same preprocessed images.
+interface FormatStats {
+  docs: number;
+  pages: number;
+  wallMs: number;
+  msPerPage: number[];
+  proxy: number[];
+  nativeProxy: number[];
+  tjsEngineMs: number[];
+  nativeEngineMs: number[];
+  nativeWallMs: number;
+  tjsOcrWallMs: number;
+  /** Process peak RSS so far, after this format (cumulative: shows which format raised it). */
+  peakRssMb: number;
+}
+const byFormat = new Map<string, FormatStats>();
+const formats = [...new Set(manifest.map((r) => r.format))].filter((f) => f !== 'invalid');
+const nativeOcrWords = async (pages: Array<{ image: OcrImage }>, stats: FormatStats): Promise<string[]> => {
+  const words: OcrWord[][] = [];
+  const started = performance.now();
+  await runAll(pages, WORKERS, async ({ image }) => {
+    const r = await native!.recognize(image, { timeoutMs: OPTIONS.pageTimeoutMs });
+    stats.nativeEngineMs.push(r.ms);
+    words.push(r.words);
+  });
+  stats.nativeWallMs += performance.now() - started;
+  return words.flat().map((w) => w.text);
+};
+
+for (const format of formats) {
+  const rows = manifest.filter((r) => r.format === format).slice(0, DOCS_PER_FORMAT);
+  const stats: FormatStats = {
+    docs: 0,
+    pages: 0,
+    wallMs: 0,
+    msPerPage: [],
+    proxy: [],
+    nativeProxy: [],
+    tjsEngineMs: [],
+    nativeEngineMs: [],
+    nativeWallMs: 0,
+    tjsOcrWallMs: 0,
+    peakRssMb: 0,
+  };
+  byFormat.set(format, stats);
+  for (const row of rows) {
+    const truth = readTruth(row);
+    const rec = recording(tjs);
+    let layout: DocumentLayout;
+    try {
+      layout = await decodeDocument(readBytes(row), OPTIONS, { ocr: rec.engine });
+    } catch (error) {
+      console.log(`  ${row.file}: ${isIntakeError(error) ? error.code : 'error'} (skipped)`);
+      continue;
+    }
+    stats.docs += 1;
+    stats.pages += layout.pages.length;
+    stats.wallMs += layout.decodeMs;
+    for (let i = 0; i < layout.pages.length; i += 1) stats.msPerPage.push(layout.decodeMs / layout.pages.length);
+    const values = truthValues(truth);
+    const p = proxy(values, layoutWords(layout));
+    if (p !== null) stats.proxy.push(p);
+    for (const page of rec.pages) stats.tjsEngineMs.push(page.ms);
+    if (native && rec.pages.length > 0) {
+      // Same images, same model, same parallelism; text-layer and blank pages count as the default run saw them.
+      const textWords = layout.pages.filter((pg) => pg.source === 'text').flatMap((pg) => pg.blocks.flatMap((b) => b.lines.flatMap((l) => l.words.map((w) => w.text))));
+      const nWords = await nativeOcrWords(rec.pages, stats);
+      const np = proxy(values, [...textWords, ...nWords]);
+      if (np !== null) stats.nativeProxy.push(np);
+    }
+  }
+  stats.peakRssMb = Math.round(Math.max(peakRss, process.memoryUsage().rss) / 1024 / 1024);
+}
+
+console.log('\nformat          docs pages  ms/page med   p95  pages/min  proxy  | engine ms/page tjs  native  ratio  native proxy  peak RSS MB');
+const rowsOut: Record<string, unknown> = {};
+for (const [format, s] of byFormat) {
+  const ppm = s.wallMs > 0 ? (s.pages / s.wallMs) * 60_000 : null;
+  const tjsMed = median(s.tjsEngineMs);
+  const natMed = median(s.nativeEngineMs);
+  const ratio = tjsMed !== null && natMed !== null && natMed > 0 ? tjsMed / natMed : null;
+  rowsOut[format] = {
+    docs: s.docs,
+    pages: s.pages,
+    msPerPageMedian: round(median(s.msPerPage)),
+    msPerPageP95: round(quantile(s.msPerPage, 0.95)),
+    pagesPerMinute: round(ppm, 1),
+    proxy: round(mean(s.proxy), 3),
+    nativeProxy: round(mean(s.nativeProxy), 3),
+    nativeRatio: round(ratio, 2),
+    peakRssMbSoFar: s.peakRssMb,
+  };
+  console.log(
+    [
+      format.padEnd(15),
+      String(s.docs).padStart(4),
+      String(s.pages).padStart(5),
+      String(round(median(s.msPerPage))).padStart(12),
+      String(round(quantile(s.msPerPage, 0.95))).padStart(6),
+      String(round(ppm, 1)).padStart(10),
+      String(round(mean(s.proxy), 3)).padStart(6),
+      ' |',
+      String(round(tjsMed)).padStart(18),
+      String(round(natMed)).padStart(7),
+      String(round(ratio, 2)).padStart(6),
+      String(round(mean(s.nativeProxy), 3)).padStart(13),
+      String(s.peakRssMb).padStart(12),
+    ].join(' '),
+  );
+}
+
+// Headline figures over OCR'd pages of every format.
+const all = [...byFormat.values()];
+const ocrPagesMs = all.flatMap((s) => s.tjsEngineMs);
+const nativeMs = all.flatMap((s) => s.nativeEngineMs);
+const allMsPerPage = all.flatMap((s) => s.msPerPage);
+const nativeRatio = native && nativeMs.length > 0 ? median(ocrPagesMs)! / median(nativeMs)! : null;
+const tjsProxyAll = mean(all.flatMap((s) => (s.nativeProxy.length > 0 ? s.proxy : [])));
+const nativeProxyAll = mean(all.flatMap((s) => s.nativeProxy));
+
+// 3. A 3-page fine G4 fax (cover, referral, note), wall time with the warm default engine.
+let fax3PageWallMs: number | null = null;
+let fax3File: string | null = null;
+const fax3 = manifest.find((r) => r.format === 'tiff_fine' && (r.pages?.length ?? r.pageCount) === 3);
+if (fax3) {
+  const started = performance.now();
+  const layout = await decodeDocument(readBytes(fax3), OPTIONS, { ocr: tjs });
+  fax3PageWallMs = performance.now() - started;
+  fax3File = `${fax3.file} (${layout.pages.length} pages)`;
+}
+
+const fine = byFormat.get('tiff_fine');
+const standard = byFormat.get('tiff_standard');
+const fineProxy = fine ? mean(fine.proxy) : null;
+const standardProxy = standard ? mean(standard.proxy) : null;
+
+clearInterval(sampler);
+peakRss = Math.max(peakRss, process.memoryUsage().rss);
+await tjs.close();
+await native?.close();
+
+console.log(`\nengine ms/page over all OCR'd pages: tesseract.js ${round(median(ocrPagesMs))} (${ocrPagesMs.length} pages), native ${round(median(nativeMs))}`);
+console.log(`tesseract.js / native: ${round(nativeRatio, 2)} (target <= 1.5); proxy tesseract.js ${round(tjsProxyAll, 3)} vs native ${round(nativeProxyAll, 3)}`);
+console.log(`text-layer PDF ms/page: ${round(median(textPdfMs), 1)} (target < 50)`);
+console.log(`3-page G4 fax ${fax3File ?? '(none)'}: ${round(fax3PageWallMs)} ms wall (target < 6000)`);
+console.log(
+  `fax proxy: fine ${round(fineProxy, 3)} vs standard ${round(standardProxy, 3)} (target: within 0.02; different documents, ${DOCS_PER_FORMAT} each)`,
+);
+console.log(`peak RSS ${round(peakRss / 1024 / 1024)} MB (target < 1024)`);
+
+console.log(
+  JSON.stringify({
+    msPerPageMedian: round(median(allMsPerPage)),
+    ocrEngineMsPerPageMedian: round(median(ocrPagesMs)),
+    nativeMsPerPageMedian: round(median(nativeMs)),
+    nativeRatio: round(nativeRatio, 2),
+    proxy: round(tjsProxyAll, 3),
+    nativeProxy: round(nativeProxyAll, 3),
+    textPdfMsPerPage: round(median(textPdfMs), 1),
+    fax3PageWallMs: round(fax3PageWallMs),
+    fineFaxProxy: round(fineProxy, 3),
+    standardFaxProxy: round(standardProxy, 3),
+    peakRssMb: round(peakRss / 1024 / 1024),
+    workers: WORKERS,
+    docsPerFormat: DOCS_PER_FORMAT,
+    byFormat: rowsOut,
+  }),
+);
