@@ -97,20 +97,22 @@ function splitBy(segments: Segment[], cuts: number[], key: (s: Segment) => numbe
 const centreY = (s: Segment) => (s.bbox[1] + s.bbox[3]) / 2;
 
 /**
- * Share of segments that sit on the same row as a segment in another column:
- * high for forms and tables (read row by row), low for real columns of text.
+ * How much the columns on either side of a gutter share rows: for each column,
+ * the share of its segments with a segment of another column on the same row;
+ * the highest of those. High for forms and tables (a column of values beside a
+ * column of labels: read row by row), low for real columns of running text.
  */
 function rowAlignment(columns: Segment[][], lineHeight: number): number {
-  let aligned = 0;
-  let total = 0;
+  let best = 0;
   columns.forEach((col, i) => {
+    let aligned = 0;
     for (const s of col) {
-      total += 1;
       const y = centreY(s);
-      if (columns.some((other, j) => j !== i && other.some((o) => Math.abs(centreY(o) - y) < lineHeight * 0.3))) aligned += 1;
+      if (columns.some((other, j) => j !== i && other.some((o) => Math.abs(centreY(o) - y) < lineHeight * 0.4))) aligned += 1;
     }
+    best = Math.max(best, col.length === 0 ? 0 : aligned / col.length);
   });
-  return total === 0 ? 1 : aligned / total;
+  return best;
 }
 
 function xyCut(segments: Segment[], lineHeight: number, out: Segment[], depth: number): void {
