@@ -83,6 +83,43 @@ async function lockForDecision(tx: Tx, documentId: string, version: number, user
   return doc;
 }
 
+/**
+ * Ends a review: moves the locked document to its outcome state (guarded by the
+ * version the reviewer saw), records the transition and releases the claim.
+ * Returns the new version.
+ */
+async function closeReview(
+  tx: Tx,
+  doc: Awaited<ReturnType<typeof lockForDecision>>,
+  actor: Actor,
+  version: number,
+  outcome: { state: 'accepted' | 'failed'; now: Date; errorCode?: string; set: Partial<typeof documents.$inferInsert> },
+): Promise<number> {
+  const updated = await tx
+    .update(documents)
+    .set({
+      ...outcome.set,
+      state: outcome.state,
+      stateChangedAt: outcome.now,
+      updatedAt: outcome.now,
+      version: sql`${documents.version} + 1`,
+    })
+    .where(and(eq(documents.id, doc.id), eq(documents.version, version)))
+    .returning({ version: documents.version });
+  if (updated.length !== 1) throw new IntakeError('VERSION_STALE', 'the referral changed while saving');
+  await tx.insert(documentEvents).values({
+    documentId: doc.id,
+    fromState: doc.state,
+    toState: outcome.state,
+    stage: 'review',
+    workerId: `user:${actor.name}`,
+    ...(outcome.errorCode ? { errorCode: outcome.errorCode } : {}),
+    durationMs: outcome.now.getTime() - doc.stateChangedAt.getTime(),
+  });
+  await tx.delete(reviewClaims).where(eq(reviewClaims.documentId, doc.id));
+  return updated[0]!.version;
+}
+
 async function knownMrn(tx: Tx, mrn: string, match: MatchDecision | null, externalEhr: boolean): Promise<boolean> {
   if (match?.candidates.some((c) => c.mrn === mrn) || match?.mrn === mrn) return true;
   const rows = await tx.select({ mrn: ehrPatients.mrn }).from(ehrPatients).where(eq(ehrPatients.mrn, mrn)).limit(1);
@@ -143,28 +180,10 @@ export async function approveReferral(
       reason: 'chosen by reviewer',
     };
     const now = new Date();
-    const updated = await tx
-      .update(documents)
-      .set({
-        state: 'accepted',
-        stateChangedAt: now,
-        updatedAt: now,
-        documentType: 'referral',
-        needsReview: false,
-        extraction,
-        matchDecision,
-        version: sql`${documents.version} + 1`,
-      })
-      .where(and(eq(documents.id, doc.id), eq(documents.version, input.version)))
-      .returning({ version: documents.version });
-    if (updated.length !== 1) throw new IntakeError('VERSION_STALE', 'the referral changed while saving');
-    await tx.insert(documentEvents).values({
-      documentId: doc.id,
-      fromState: doc.state,
-      toState: 'accepted',
-      stage: 'review',
-      workerId: `user:${actor.name}`,
-      durationMs: now.getTime() - doc.stateChangedAt.getTime(),
+    const version = await closeReview(tx, doc, actor, input.version, {
+      state: 'accepted',
+      now,
+      set: { documentType: 'referral', needsReview: false, extraction, matchDecision },
     });
     await tx.insert(reviewDecisions).values({
       documentId: doc.id,
@@ -177,7 +196,6 @@ export async function approveReferral(
       matcherMrn: match?.mrn ?? null,
       at: now,
     });
-    await tx.delete(reviewClaims).where(eq(reviewClaims.documentId, doc.id));
     await enqueueHandOff(tx, doc.id, { publicBaseUrl: options.publicBaseUrl });
     await appendAuditEvent(tx, {
       actor: `user:${actor.name}`,
@@ -189,7 +207,7 @@ export async function approveReferral(
     });
     const feedback: ReviewerChoice[] = chosenMrn ? [{ mrn: chosenMrn }] : [{ newPatient: true }];
     if (match?.mrn && match.mrn !== chosenMrn) feedback.push({ notMrn: match.mrn });
-    return { id: doc.id, state: 'accepted', version: updated[0]!.version, extraction, matchFeedback: feedback };
+    return { id: doc.id, state: 'accepted', version, extraction, matchFeedback: feedback };
   });
 }
 
@@ -204,27 +222,11 @@ export async function rejectReferral(
   return db.transaction(async (tx) => {
     const doc = await lockForDecision(tx, input.documentId, input.version, actor.name);
     const now = new Date();
-    const updated = await tx
-      .update(documents)
-      .set({
-        state: 'failed',
-        stateChangedAt: now,
-        updatedAt: now,
-        errorCode: 'REVIEW_REJECTED',
-        errorMessage: `rejected by a reviewer: ${input.reason}`,
-        version: sql`${documents.version} + 1`,
-      })
-      .where(and(eq(documents.id, doc.id), eq(documents.version, input.version)))
-      .returning({ version: documents.version });
-    if (updated.length !== 1) throw new IntakeError('VERSION_STALE', 'the referral changed while saving');
-    await tx.insert(documentEvents).values({
-      documentId: doc.id,
-      fromState: doc.state,
-      toState: 'failed',
-      stage: 'review',
-      workerId: `user:${actor.name}`,
+    const version = await closeReview(tx, doc, actor, input.version, {
+      state: 'failed',
+      now,
       errorCode: 'REVIEW_REJECTED',
-      durationMs: now.getTime() - doc.stateChangedAt.getTime(),
+      set: { errorCode: 'REVIEW_REJECTED', errorMessage: `rejected by a reviewer: ${input.reason}` },
     });
     await tx.insert(reviewDecisions).values({
       documentId: doc.id,
@@ -236,7 +238,6 @@ export async function rejectReferral(
       matcherMrn: (doc.matchDecision as MatchDecision | null)?.mrn ?? null,
       at: now,
     });
-    await tx.delete(reviewClaims).where(eq(reviewClaims.documentId, doc.id));
     await appendAuditEvent(tx, {
       actor: `user:${actor.name}`,
       action: 'referral.reject',
@@ -245,7 +246,7 @@ export async function rejectReferral(
       clientAddress: actor.clientAddress,
       details: { version: input.version, reason: input.reason },
     });
-    return { id: doc.id, state: 'failed', version: updated[0]!.version };
+    return { id: doc.id, state: 'failed', version };
   });
 }
 

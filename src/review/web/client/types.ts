@@ -1,39 +1,14 @@
 /**
  * The shapes the page reads from the public /v1 review API (see docs/api.md and
- * src/review/queue.ts, src/review/detail.ts). Kept here as plain types so the
- * client bundle never pulls in server code.
+ * src/review/queue.ts, src/review/detail.ts). Type-only: the client bundle never pulls in server code.
  */
 
-export interface QueueItem {
-  id: string;
-  receivedAt: string;
-  inReviewSince: string;
-  ageSeconds: number;
-  reasons: string[];
-  documentType: string | null;
-  pageCount: number | null;
-  version: number;
-  patientName: string | null;
-  patientDob: string | null;
-  claimedBy: string | null;
-  claimExpiresAt: string | null;
-}
+// Type-only re-exports of the server's shapes: erased by the bundler, so no server code ships.
+import type { BBox } from '../../../extract/layout.ts';
+import type { FieldView } from '../../detail.ts';
+import type { QueueItem, QueuePage } from '../../queue.ts';
 
-export interface QueuePage {
-  items: QueueItem[];
-  nextCursor: string | null;
-}
-
-export type BBox = [number, number, number, number];
-
-export interface FieldView {
-  key: string;
-  value: string | string[];
-  confidence: number;
-  page: number;
-  bbox: BBox;
-  belowThreshold: boolean;
-}
+export type { BBox, FieldView, QueueItem, QueuePage };
 
 export interface Comparison {
   field: string;
