@@ -30,7 +30,7 @@ import { generateCorpus } from '../src/extract/offline/synth/generate.ts';
 
 const args = process.argv.slice(2);
 const corpusDir = path.resolve(args.find((a) => !a.startsWith('--')) ?? path.join(import.meta.dirname, '../../shared/corpus/dev'));
-const cacheDir = path.join(import.meta.dirname, 'out/extract-layouts');
+const cacheDir = process.env.BENCH_LAYOUT_CACHE ?? path.join(import.meta.dirname, 'out/extract-layouts');
 const THRESHOLD = 0.95;
 const config = loadConfig({ ...process.env, OCR_WORKERS: process.env.OCR_WORKERS ?? '2' });
 

@@ -13,6 +13,7 @@ import { createCanvas } from '@napi-rs/canvas';
 import { IntakeError, coerceError } from '../../core/errors.ts';
 import type { LayoutWord } from '../layout.ts';
 import { checkPages, checkPixels, withPageTimeout, type DecodeOptions } from './limits.ts';
+import { checkboxWords, drawnShapes, type OperatorList } from './pdf-marks.ts';
 import type { GrayRaster } from './raster.ts';
 
 const require = createRequire(import.meta.url);
@@ -89,8 +90,18 @@ export async function openPdf(bytes: Uint8Array, options: DecodeOptions): Promis
       } catch (error) {
         throw new IntakeError('PDF_CORRUPT', 'PDF text could not be read', { cause: coerceError(error), details: { pageNumber: n } });
       }
-      const usable = isUsableText(words) && !(await coveredByImage(page, words, pdfjs));
-      return { width: viewport.width, height: viewport.height, words, usable };
+      if (!isUsableText(words)) return { width: viewport.width, height: viewport.height, words, usable: false };
+      let ops: OperatorList;
+      try {
+        ops = await page.getOperatorList({ intent: 'display' });
+      } catch (error) {
+        throw new IntakeError('PDF_CORRUPT', 'PDF page could not be read', { cause: coerceError(error), details: { pageNumber: n } });
+      }
+      if (coveredByImage(page, words, ops, pdfjs)) return { width: viewport.width, height: viewport.height, words, usable: false };
+      // Checkboxes drawn as paths become "☒"/"☐" words beside their options.
+      const { boxes, absorbed } = checkboxWords(drawnShapes(ops, pdfjs.OPS, viewport.transform), words);
+      if (boxes.length > 0) words = [...words.filter((w) => !absorbed.has(w)), ...boxes];
+      return { width: viewport.width, height: viewport.height, words, usable: true };
     },
     async render(n) {
       const page = await getPage(n);
@@ -198,10 +209,9 @@ export function isUsableText(words: readonly LayoutWord[]): boolean {
  * stamped as text, or a partial OCR layer) is OCR'd instead. The image's area is
  * its current transformation matrix at paint time (images fill the unit square).
  */
-async function coveredByImage(page: PdfPage, words: readonly LayoutWord[], pdfjs: PdfJs): Promise<boolean> {
+function coveredByImage(page: PdfPage, words: readonly LayoutWord[], ops: OperatorList, pdfjs: PdfJs): boolean {
   const chars = words.reduce((n, w) => n + w.text.length, 0);
   if (chars >= 400) return false;
-  const ops = await page.getOperatorList({ intent: 'display' });
   const { OPS } = pdfjs;
   const imageOps = new Set<number>([OPS.paintImageXObject, OPS.paintInlineImageXObject, OPS.paintImageMaskXObject]);
   const [vx0, vy0, vx1, vy1] = page.view as [number, number, number, number];
