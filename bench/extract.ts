@@ -13,9 +13,10 @@
  * The last line is one JSON object of headline numbers.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../src/config/config.ts';
+import { loadConfig, testConfig } from '../src/config/config.ts';
 import { isIntakeError } from '../src/core/errors.ts';
 import { decodeDocument, decodeOptionsFromConfig } from '../src/extract/decode/index.ts';
 import type { FieldKey, FieldValue } from '../src/extract/fields.ts';
@@ -27,6 +28,9 @@ import { featureKeys } from '../src/extract/offline/confidence.ts';
 import { valueMatches } from '../src/extract/offline/score.ts';
 import { scoreFields, type FieldOutcome } from '../src/extract/offline/score.ts';
 import { generateCorpus } from '../src/extract/offline/synth/generate.ts';
+import { createMatcher, demographicsFromExtraction, loadEhrCsv } from '../src/match/index.ts';
+import { reviewReasonsFor } from '../src/pipeline/stages.ts';
+import { openStore } from '../src/store/store.ts';
 
 const args = process.argv.slice(2);
 const corpusDir = path.resolve(args.find((a) => !a.startsWith('--')) ?? path.join(import.meta.dirname, '../../shared/corpus/dev'));
@@ -212,6 +216,46 @@ function fitCalibration(count: number, seed: number): void {
   console.log(`calibration table: ${lines.length} buckets written to ${path.relative(process.cwd(), file)}`);
 }
 
+/**
+ * The pipeline's own gate on the dev corpus: each referral is matched against the
+ * corpus's EHR table (ehr_patients.csv, the practice's patients) by the real
+ * matcher on a throwaway embedded store, and accepted when reviewReasonsFor finds
+ * nothing: a confident extraction, or one held only over identity fields that the
+ * linked chart states identically; and a sure link. Errors are counted as above.
+ */
+async function pipelineGate(rows: Row[]): Promise<Record<string, number>> {
+  const csv = path.join(corpusDir, 'ehr_patients.csv');
+  if (!existsSync(csv)) return {};
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-extract-'));
+  const store = await openStore({ dataDir, command: 'bench:extract' });
+  try {
+    await loadEhrCsv(store, csv);
+    const matcher = await createMatcher({ store, config: testConfig({ INTAKE_DATA_DIR: dataDir }) });
+    const referrals = rows.filter((r) => r.truth.documentType === 'referral');
+    const accepted: Row[] = [];
+    let chartConfirmed = 0;
+    for (const r of rows) {
+      const match = r.got.documentType === 'referral' ? await matcher.match(demographicsFromExtraction(r.got)) : null;
+      if (reviewReasonsFor(r.got, match).length > 0) continue;
+      if (r.truth.documentType !== 'referral') throw new Error(`pipeline accepted a non-referral: ${r.file}`);
+      accepted.push(r);
+      if (r.got.needsReview) chartConfirmed += 1;
+    }
+    await matcher.close();
+    const out = accepted.flatMap((r) => r.outcomes);
+    const errors = out.filter((o) => o.outcome !== 'right').length;
+    const truthN = out.filter((o) => o.outcome !== 'extra').length;
+    console.log(`\n== pipeline gate on the dev corpus (extraction + match against ehr_patients.csv)`);
+    console.log(`accepted without review     ${pct(accepted.length, referrals.length)}% (${accepted.length}/${referrals.length}; ${chartConfirmed} of them held only over identity fields the linked chart confirms)`);
+    console.log(`field errors among accepted ${pct(errors, truthN)}% (${errors}/${truthN})`);
+    if (args.includes('--errors')) for (const r of accepted) for (const o of r.outcomes) if (o.outcome !== 'right') console.log(`  error[pipeline] ${r.file} ${o.key} ${o.outcome}`);
+    return { pipelineAutoAcceptRate: pct(accepted.length, referrals.length), pipelineAutoAcceptedFieldErrorRate: pct(errors, truthN) };
+  } finally {
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 const synthCount = Number(process.env.SYNTH_DOCS ?? 400);
 if (args.includes('--fit')) {
   fitCalibration(Number(process.env.CALIBRATION_DOCS ?? 4000), 7);
@@ -220,7 +264,8 @@ if (args.includes('--fit')) {
 const synth = summarise(`generated set (seed 99, ${synthCount} docs, training side)`, synthRows(synthCount, 99));
 let headline: Record<string, unknown> = { synthetic: synth };
 if (existsSync(corpusDir) && !args.includes('--synthetic-only')) {
-  const dev = summarise(`dev corpus ${corpusDir} (held out)`, await devRows());
-  headline = { ...dev, synthetic: synth };
+  const rows = await devRows();
+  const dev = summarise(`dev corpus ${corpusDir} (held out)`, rows);
+  headline = { ...dev, synthetic: synth, ...(await pipelineGate(rows)) };
 }
 console.log(JSON.stringify(headline));

@@ -34,7 +34,22 @@ export interface Extraction {
   error?: { code: ErrorCode; message: string };
   /** Non-PHI notes, e.g. a Claude fall-back, token usage. */
   notes?: Record<string, unknown>;
+  /** Why the review gate stopped the document, when it did (see reviewGate). */
+  gate?: ReviewGate;
 }
+
+export interface ReviewGate {
+  threshold: number;
+  /**
+   * The fields whose confidence alone sends the document to a person (a required
+   * field under the threshold, any field under the extractor's floor); null when
+   * something else does: the type, its confidence, or a required field missing.
+   */
+  lowFields: FieldKey[] | null;
+}
+
+/** Patient identity fields a linked EHR chart can confirm (match.confirms). */
+export const IDENTITY_FIELDS: ReadonlySet<FieldKey> = new Set(['patient.firstName', 'patient.middleName', 'patient.lastName', 'patient.dob']);
 
 export function invalidExtraction(code: ErrorCode, message: string, pages = 0): Extraction {
   return {
@@ -57,4 +72,30 @@ export function needsReview(documentType: DocumentType, fields: ExtractedFields,
   const confident = (key: FieldKey) => (fields[key]?.confidence ?? 0) >= threshold;
   if (!REQUIRED_FIELDS.every(confident)) return true;
   return !REASON_FIELDS.some(confident);
+}
+
+/**
+ * The gate with its reasons: `needsReview` as above, also when the type's own
+ * confidence is under the threshold or any reported field is under `floor` (a
+ * reviewer feels any wrong field), and which fields alone stopped it.
+ */
+export function reviewGate(
+  documentType: DocumentType,
+  typeConfidence: number,
+  fields: ExtractedFields,
+  threshold: number,
+  floor = 0,
+): { needsReview: boolean; gate?: ReviewGate } {
+  const review = needsReview(documentType, fields, threshold) || typeConfidence < threshold
+    || Object.values(fields).some((f) => f.confidence < floor);
+  if (!review) return { needsReview: false };
+  if (documentType !== 'referral' || typeConfidence < threshold) return { needsReview: true, gate: { threshold, lowFields: null } };
+  if (REQUIRED_FIELDS.some((k) => fields[k] === undefined) || !REASON_FIELDS.some((k) => fields[k] !== undefined)) {
+    return { needsReview: true, gate: { threshold, lowFields: null } };
+  }
+  const low = new Set<FieldKey>();
+  for (const k of REQUIRED_FIELDS) if (fields[k]!.confidence < threshold) low.add(k);
+  if (!REASON_FIELDS.some((k) => (fields[k]?.confidence ?? 0) >= threshold)) for (const k of REASON_FIELDS) if (fields[k]) low.add(k);
+  for (const [k, f] of Object.entries(fields) as Array<[FieldKey, ExtractedField]>) if (f.confidence < floor) low.add(k);
+  return { needsReview: true, gate: { threshold, lowFields: [...low] } };
 }

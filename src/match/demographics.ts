@@ -44,4 +44,10 @@ export interface MatchDecision {
   vetoes?: string[];
   /** Short non-PHI reason for the decision. */
   reason?: string;
+  /**
+   * On a link: the query's identity values that the linked chart states
+   * identically (normalised names, exact date of birth). The review gate may
+   * count an OCR'd name or DOB as confirmed by them (pipeline/stages.ts).
+   */
+  confirms?: Array<'firstName' | 'middleName' | 'lastName' | 'dob'>;
 }

@@ -12,7 +12,7 @@ import { decide } from './decide.ts';
 import type { Demographics, MatchDecision } from './demographics.ts';
 import { externalEhrSource, storeEhrSource, type EhrSource } from './ehr-source.ts';
 import { MatchModel, type ModelOptions } from './model.ts';
-import { normalizeDemographics } from './normalize.ts';
+import { normalizeDemographics, type NormalDemographics } from './normalize.ts';
 import { loadRememberedDecisions } from './reviewer-decisions.ts';
 import { computeEhrStats } from './stats.ts';
 
@@ -69,6 +69,8 @@ export async function createMatcher(deps: MatcherDeps): Promise<Matcher> {
         const remembered =
           recalled?.linkMrn && !(await source.exists(recalled.linkMrn)) ? { ...recalled, linkMrn: null } : recalled;
         const decision = decide(q, found, model, remembered);
+        const chart = decision.decision === 'match' ? found.records.find((r) => r.mrn === decision.mrn) : undefined;
+        if (chart) decision.confirms = confirmedIdentity(q, chart.norm);
         logger?.debug(
           { stage: 'match', documentId: ctx?.documentId, decision: decision.decision, candidates: found.records.length, durationMs: Date.now() - started },
           'patient matched',
@@ -81,4 +83,14 @@ export async function createMatcher(deps: MatcherDeps): Promise<Matcher> {
     refresh,
     close: () => source.close(),
   };
+}
+
+/** Identity values the query and the linked chart state identically (both present). */
+export function confirmedIdentity(q: NormalDemographics, chart: NormalDemographics): NonNullable<MatchDecision['confirms']> {
+  const out: NonNullable<MatchDecision['confirms']> = [];
+  if (q.first && q.first === chart.first) out.push('firstName');
+  if (q.middle && q.middle === chart.middle) out.push('middleName');
+  if (q.last && q.last === chart.last && (q.suffix ?? null) === (chart.suffix ?? null)) out.push('lastName');
+  if (q.dob && q.dob === chart.dob) out.push('dob');
+  return out;
 }

@@ -60,6 +60,18 @@ describe.each(testBackends())('matcher on %s', (backend) => {
     expect(fields).toMatchObject({ firstName: 'exact', lastName: 'exact', dob: 'exact', sex: 'agree', phone: 'exact' });
   });
 
+  it('says which identity values the linked chart confirms, and only those', async () => {
+    const exact = await matcher.match({ firstName: 'robert', middleName: 'Allen', lastName: 'QUILLFEATHER', dob: '1961-04-09', sex: 'M', phone: '5125550101' });
+    expect(exact).toMatchObject({ decision: 'match', mrn: 'MRNT01' });
+    expect([...exact.confirms!].sort()).toEqual(['dob', 'firstName', 'lastName', 'middleName']);
+    // A nickname links, but "Bob" is not what the chart says: the first name is not confirmed.
+    const nick = await matcher.match({ firstName: 'Bob', lastName: 'Quillfeather', dob: '1961-04-09', sex: 'M', phone: '5125550101' });
+    if (nick.decision === 'match') expect(nick.confirms).not.toContain('firstName');
+    const none = await matcher.match({ firstName: 'Zebulon', lastName: 'Unheardofname', dob: '1933-01-01' });
+    expect(none.decision).not.toBe('match');
+    expect(none.confirms).toBeUndefined();
+  });
+
   it('links a nickname, a swapped DOB, a hyphenated and a married surname', async () => {
     expect(await matcher.match({ firstName: 'Bob', lastName: 'QUILLFEATHER', dob: '1961-04-09', sex: 'M' })).toMatchObject({ decision: 'match', mrn: 'MRNT01' });
     expect(await matcher.match({ firstName: 'Robert', lastName: 'Quillfeather', dob: '1961-09-04', phone: '5125550101', postalCode: '78701' })).toMatchObject({ decision: 'match', mrn: 'MRNT01' });

@@ -3,7 +3,8 @@
  * worker does not depend on how extraction or matching work (and tests can pass
  * their own). `extract(document) → Extraction`, `match(demographics) → MatchDecision`.
  */
-import type { Extraction } from '../extract/extraction.ts';
+import { IDENTITY_FIELDS, type Extraction } from '../extract/extraction.ts';
+import type { FieldKey } from '../extract/fields.ts';
 import type { Demographics, MatchDecision } from '../match/demographics.ts';
 import type { Db } from '../store/store.ts';
 
@@ -38,11 +39,31 @@ export interface StoredMatch extends MatchDecision {
   duplicateOf?: string | null;
 }
 
+const CONFIRMABLE: Partial<Record<FieldKey, NonNullable<MatchDecision['confirms']>[number]>> = {
+  'patient.firstName': 'firstName',
+  'patient.middleName': 'middleName',
+  'patient.lastName': 'lastName',
+  'patient.dob': 'dob',
+};
+
+/**
+ * The extractor stopped the document only over patient identity fields (an OCR'd
+ * name or date of birth nothing on the page corroborates), and the patient was
+ * linked to a chart that states each of those values identically: the chart is
+ * the corroboration, so low confidence is not a reason to hold it.
+ */
+export function confirmedByChart(extraction: Extraction, match: StoredMatch | null): boolean {
+  const low = extraction.gate?.lowFields;
+  if (!match || match.decision !== 'match' || !low || low.length === 0) return false;
+  const confirms = new Set(match.confirms ?? []);
+  return low.every((k) => IDENTITY_FIELDS.has(k) && CONFIRMABLE[k] !== undefined && confirms.has(CONFIRMABLE[k]));
+}
+
 /** Why a matched document needs a person; empty means it may be accepted. */
 export function reviewReasonsFor(extraction: Extraction, match: StoredMatch | null): ReviewReason[] {
   const reasons: ReviewReason[] = [];
   if (extraction.documentType !== 'referral') return ['not_referral'];
-  if (extraction.needsReview) reasons.push('low_confidence');
+  if (extraction.needsReview && !confirmedByChart(extraction, match)) reasons.push('low_confidence');
   if (!match || match.decision !== 'match') reasons.push('uncertain_match');
   if (match?.duplicateOf) reasons.push('possible_duplicate');
   return reasons;

@@ -5,7 +5,7 @@
  * found keeps that extractor's confidence, lowered when the other one ran and
  * did not see it. The document type is a referral only when both say so.
  */
-import { needsReview, type DocumentType, type ExtractedField, type ExtractedFields, type Extraction } from '../extraction.ts';
+import { reviewGate, type DocumentType, type ExtractedField, type ExtractedFields, type Extraction } from '../extraction.ts';
 import { FIELD_KEYS, type FieldKey, type FieldValue } from '../fields.ts';
 import { tokens } from './evidence.ts';
 
@@ -158,12 +158,13 @@ export function combineExtractions(
     documentType = claude.documentType;
     confidence = TYPE_DISAGREEMENT_CONFIDENCE;
   }
-  const review = needsReview(documentType, fields, reviewThreshold) || confidence < reviewThreshold;
+  const { needsReview: review, gate } = reviewGate(documentType, confidence, fields, reviewThreshold);
   return {
     extraction: {
       documentType,
       confidence: round(confidence),
       needsReview: review,
+      ...(gate ? { gate } : {}),
       fields,
       pages: offline.pages,
       extractor: 'claude',

@@ -5,7 +5,7 @@
  * Synchronous and pure: the same layout and options give the same result.
  */
 import { FIELD_KEYS, type FieldKey } from '../fields.ts';
-import { needsReview, type ExtractedFields, type Extraction } from '../extraction.ts';
+import { reviewGate, type ExtractedFields, type Extraction } from '../extraction.ts';
 import type { DocumentLayout } from '../layout.ts';
 import { isCommonIcd10, validateFieldValue } from '../normalize/index.ts';
 import { calibratedConfidence } from './calibration.ts';
@@ -126,12 +126,12 @@ export function extractOffline(layout: DocumentLayout, options: OfflineOptions):
     const confidence = Math.min(calibratedConfidence(key, ch), f ? fragilityCap(key, ch, f) : 1);
     fields[key] = { value: c.value, confidence: round(confidence), page: c.page, bbox: c.bbox.map(round) as typeof c.bbox };
   }
-  const weakField = Object.values(fields).some((f) => f.confidence < DOCUMENT_FIELD_FLOOR);
-  const review = needsReview(cls.documentType, fields, options.reviewThreshold) || cls.confidence < options.reviewThreshold || weakField;
+  const { needsReview: review, gate } = reviewGate(cls.documentType, cls.confidence, fields, options.reviewThreshold, DOCUMENT_FIELD_FLOOR);
   return {
     documentType: cls.documentType,
     confidence: round(cls.confidence),
     needsReview: review,
+    ...(gate ? { gate } : {}),
     fields,
     pages: layout.pages.length,
     extractor: 'offline',
