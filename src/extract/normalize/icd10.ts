@@ -109,3 +109,24 @@ export function suggestIcd10(code: string): string[] {
   }
   return out;
 }
+
+/** Letters a category letter is misread as, by OCR: "$83.241A" (S), "247.1" (Z), "796.641" (Z or T). */
+const LETTER_LOOKALIKES: Record<string, readonly string[]> = {
+  $: ['S'], '5': ['S'], '2': ['Z'], '7': ['Z', 'T'], '8': ['B', 'S'], '1': ['I', 'L'], '0': ['O', 'D', 'Q'], '6': ['G'], '4': ['A'],
+};
+
+/**
+ * A dotted code whose category letter OCR read as a digit or a symbol. Taken when exactly
+ * one look-alike letter gives a listed code or a listed category (an ICD-9 code such as
+ * "401.9" has the same shape, so an unlisted guess is not taken). Only for tokens read
+ * where a code is expected (under a diagnosis label): a bare number elsewhere is not a code.
+ */
+export function repairCategoryLetter(raw: string): { code: string; doubt: number } | null {
+  const m = /^([0-9$])([0-9])([0-9A-Z])\.([0-9A-Z]{1,4})$/.exec(raw.toUpperCase());
+  if (!m) return null;
+  const letters = LETTER_LOOKALIKES[m[1]!] ?? [];
+  const codes = letters.map((l) => `${l}${m[2]}${m[3]}.${m[4]}`).filter((c) => isIcd10Format(c));
+  const known = codes.filter((c) => isCommonIcd10(c) || isKnownCategory(c.slice(0, 3)));
+  if (known.length === 1) return { code: known[0]!, doubt: isCommonIcd10(known[0]!) ? 0 : 0.12 };
+  return null;
+}

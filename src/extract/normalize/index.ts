@@ -5,20 +5,20 @@
  * and never echo the value (no PHI in messages).
  */
 import type { FieldKey, FieldValue } from '../fields.ts';
-import { normalizeState, normalizeZip, isStateCode, parseCityStateZip, STATE_NAMES } from './address.ts';
-import { normalizeIdentifier, normalizeSex, normalizeUrgency } from './codes.ts';
+import { normalizeState, normalizeZip, isStateCode, parseCityStateZip, stateForZip, STATE_NAMES } from './address.ts';
+import { normalizeIdentifier, normalizeSex, normalizeSexLoose, normalizeUrgency } from './codes.ts';
 import { dobProblem, findDate, normalizeDate, recentDateProblem, DATE_PATTERNS, type DateOptions } from './dates.ts';
-import { isCommonIcd10, isIcd10Format, normalizeIcd10, suggestIcd10, icd10Description, ICD10_CANDIDATE, isKnownCategory, looksTruncatedIcd10 } from './icd10.ts';
+import { isCommonIcd10, isIcd10Format, normalizeIcd10, suggestIcd10, icd10Description, ICD10_CANDIDATE, isKnownCategory, looksTruncatedIcd10, repairCategoryLetter } from './icd10.ts';
 import { isValidNpi, luhnValid, normalizeNpi, npiCheckDigit } from './npi.ts';
 import { countDigitFixes, digitsOf, fixDigits } from './ocr-digits.ts';
 import { isValidPhone, normalizePhone } from './phone.ts';
 import { normalizeProviderName, parsePersonName, CREDENTIALS, NAME_WORD, type PersonName } from './names.ts';
 
 export {
-  normalizeState, normalizeZip, isStateCode, parseCityStateZip, STATE_NAMES,
-  normalizeIdentifier, normalizeSex, normalizeUrgency,
+  normalizeState, normalizeZip, isStateCode, parseCityStateZip, stateForZip, STATE_NAMES,
+  normalizeIdentifier, normalizeSex, normalizeSexLoose, normalizeUrgency,
   dobProblem, findDate, normalizeDate, recentDateProblem, DATE_PATTERNS,
-  isCommonIcd10, isIcd10Format, normalizeIcd10, suggestIcd10, icd10Description, ICD10_CANDIDATE, isKnownCategory, looksTruncatedIcd10,
+  isCommonIcd10, isIcd10Format, normalizeIcd10, suggestIcd10, icd10Description, ICD10_CANDIDATE, isKnownCategory, looksTruncatedIcd10, repairCategoryLetter,
   isValidNpi, luhnValid, normalizeNpi, npiCheckDigit,
   countDigitFixes, digitsOf, fixDigits,
   isValidPhone, normalizePhone,

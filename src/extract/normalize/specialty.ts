@@ -23,6 +23,27 @@ const PATTERN = new RegExp(String.raw`(?<![A-Za-z])(${SORTED.map((s) => s.replac
 
 /** The first specialty named in `text`, as written there, with its position. */
 export function findSpecialty(text: string): { value: string; index: number } | null {
-  const m = PATTERN.exec(text);
-  return m ? { value: m[1]!.replace(/\s+/g, ' '), index: m.index } : null;
+  const re = new RegExp(PATTERN.source, 'gi');
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    // An acronym ("ENT") counts only in capitals: "ent" is a piece of a word OCR split ("pati ent").
+    if (m[1]!.length <= 3 && m[1] !== m[1]!.toUpperCase()) continue;
+    return { value: m[1]!.replace(/\s+/g, ' '), index: m.index };
+  }
+  return null;
+}
+
+/** A word that names a clinical discipline, in any of its written forms. */
+const DISCIPLINE = /(olog(y|ic|ical|ist)|iatr(y|ic|ics)|(a|ae|e)dics?\b|surg(ery|ical)|medicine|therap(y|ies)|rehab|vascular|cardi|neuro|gastro|ortho|endocrin|derm|gyn|urolog|nephro|pulmon|oncol|hemato|rheumat|allerg|ophthalm|otolaryn|podiat|sleep|wound|nutrition|audiol|speech|\b(ent|gi|pt|ot|obgyn|ob\/gyn)\b)/i;
+/** Words that make a phrase an organisation's or a person's name rather than a service. */
+const NOT_SERVICE = /\b(associates|group|llc|inc|pa|pllc|partners|institute|hospital|center|centre|specialists|network|system|university|dr|md|do|np|pa-c|fnp|aprn)\b\.?/i;
+
+/**
+ * A phrase written as a specialty or service ("Orthopaedic Surgery", "Mohs/Dermatologic
+ * Surgery", "Heart & Vascular") though not on the list: short, no digits, names a
+ * discipline, and is not an organisation or a person.
+ */
+export function specialtyLike(text: string): boolean {
+  const t = text.trim();
+  if (!t || /\d/.test(t) || t.split(/\s+/).length > 6 || !/^[A-Za-z]/.test(t)) return false;
+  return DISCIPLINE.test(t) && !NOT_SERVICE.test(t);
 }

@@ -11,9 +11,10 @@ import { findSpecialty, SPECIALTIES } from '../normalize/specialty.ts';
 import { minConfidence, wordsBox, type Candidate } from './candidates.ts';
 import type { PageInfo, Word } from './segments.ts';
 
-const CHECKED = /^(\[\s?[xX×✓✔vV*]\s?[\]jJ1l|)]?|[iIlL|]?[xX×][\]jJ1l|)]|\([xX×]\)|☒|☑|■|⊠|✓|✔|✗|✘|@|®|©|&|M|Bd|X|x|×)$/;
-const EMPTY = /^(\[\s?[jJ1l|cC0oO]?\s?[\]jJ1l|)]?|[cClL][jJ\]]|☐|□|❑|❒|\(\s?\)|\]|[oO0]|[cC]|J|U|LI)$/;
-const GLUED = /^(\[[xX]\]|☒|☑|■|⊠|\[\s?\]|☐|□)(.+)$/;
+const CHECKED = /^(\[\s?[xX×✓✔vV*]\s?[\]jJ1l|)]?|[iIlL|]?[xX×][\]jJ1l|)]|\([xX×]\)|☒|☑|■|⊠|✓|✔|✗|✘|@|®|©|&|M|Bd|BD|X|x|×)$/;
+const EMPTY = /^(\[\s?[jJ1lI|cC0oO]?\s?[\]jJ1l|)]?|[cClL][jJ\]]|☐|□|❑|❒|\(\s?\)|\]|[oO0]|[cC]|J|U|LI)$/;
+// A bare "X" run into a capitalised option ("XCardiology") is a checked box too.
+const GLUED = /^(\[[xX]\]|☒|☑|■|⊠|\[\s?\]|☐|□|X(?=[A-Z][a-z]{3,}))(.+)$/;
 /** Sex boxes run into their letter by OCR: "XF" (checked F), "[IM" / "[OF" (empty), "BM" (a filled box read as B). */
 const SEX_GLUED = /^(\[?[xX]\]?|B|\[[IJOCl0]?|[oO0]|☒|☐)(M|F|Male|Female)$/;
 const SEX_FILLED_B = /^B$/;
@@ -43,7 +44,10 @@ function itemsOf(input: readonly Word[]): Item[] {
   }
   const out: Item[] = [];
   let cur: Item | null = null;
-  for (const raw of words) {
+  for (const input of words) {
+    // "Genderx]M", "Sex:[X]F": the field's label run into its first box by OCR.
+    const lab = /^(sex|gender)[:;]?(.+)$/i.exec(input.text);
+    const raw = lab && SEX_GLUED.test(lab[2]!) ? { ...input, text: lab[2]! } : input;
     const glued = GLUED.exec(raw.text) ?? SEX_GLUED.exec(raw.text);
     const parts: Word[] = glued ? [{ ...raw, text: SEX_FILLED_B.test(glued[1]!) ? '■' : glued[1]! }, { ...raw, text: glued[2]! }] : [raw];
     for (const w of parts) {
@@ -52,6 +56,10 @@ function itemsOf(input: readonly Word[]): Item[] {
       if (st && (!cur || cur.words.length > 0)) {
         cur = { state: st, box: w, words: [] };
         out.push(cur);
+      } else if (st && cur && cur.words.length === 0 && (!/^[A-Za-z]{1,2}$/.test(w.text) || /^[oOcCJU]$/.test(w.text))) {
+        // One box read as two glyphs ("[] [ ] M"): the one nearer the option is its box.
+        cur.state = st;
+        cur.box = w;
       } else if (cur) cur.words.push(w);
     }
   }

@@ -37,6 +37,10 @@ const REFERRAL: Signal[] = [
   { re: /\bfor\s+(eva[l1I|]uation|consu[l1I|]tation|assessment|management)\s+(of|and)\b/i, w: 2 },
   { re: /\bto your\s.{0,40}\b(clinic|office|practice|service|team)\b/i, w: 2 },
   { re: /\bplease (see|evaluate|schedule)\b/i, w: 1 },
+  // "Please see Ms. Doe ... to you for chronic cough": sending a patient to the reader for something.
+  { re: /\bto you(r (practice|clinic|office|service|team))? for\b/i, w: 2 },
+  // "Please see Ms. Jane Doe, DOB ..., for iron deficiency anemia."
+  { re: /\b[Pp]lease see (?:(?:Mr|Mrs|Ms|Miss|Mx)\.?\s+)?[A-Z][A-Za-z'-]+\b[\s\S]{0,100}?\bfor\b/, w: 2 },
   { re: /\b(specialty|service) requested\b/i, w: 2 },
 ];
 
@@ -84,6 +88,22 @@ function score(text: string, signals: Signal[]): number {
   return s;
 }
 
+/**
+ * The referral page itself leads the content pages: a fax packet may put an insurance
+ * card or an office note before the form or letter, and fields are read first (and
+ * trusted most) from the first content page. Moved only when another page is clearly
+ * more of a referral than the first.
+ */
+export function referralPageFirst(contentPages: PageInfo[]): void {
+  if (contentPages.length < 2) return;
+  const scores = contentPages.map((p) => score(pageText(p), REFERRAL));
+  let best = 0;
+  for (let i = 1; i < scores.length; i++) if (scores[i]! > scores[best]!) best = i;
+  if (best === 0 || scores[best]! < 3 || scores[best]! < scores[0]! + 2) return;
+  const [page] = contentPages.splice(best, 1);
+  contentPages.unshift(page!);
+}
+
 export function classify(pages: PageInfo[]): Classification {
   const coverPages: number[] = [];
   const contentPages: PageInfo[] = [];
@@ -108,6 +128,7 @@ export function classify(pages: PageInfo[]): Classification {
     }
   }
   const margin = ref - other;
+  if (ref >= 2 && margin > -1) referralPageFirst(contentPages);
   if (ref >= 2 && margin >= 1.5) {
     return { documentType: 'referral', confidence: Math.min(0.995, 0.8 + 0.04 * margin), contentPages, coverPages, kind: 'referral' };
   }

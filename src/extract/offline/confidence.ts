@@ -66,17 +66,19 @@ export interface Chosen {
 /** Picks the best-supported value for one field and scores it. */
 export function combine(key: FieldKey, cands: Candidate[]): Chosen | null {
   if (cands.length === 0) return null;
-  const groups: Array<{ cands: Candidate[]; scores: number[]; onPage: number; support: number }> = [];
+  // body: the strongest reading in the referral page's own body (not a stamp in its margin).
+  const groups: Array<{ cands: Candidate[]; scores: number[]; onPage: number; body: number; support: number }> = [];
   for (const c of cands) {
     const s = candidateScore(c);
     let g = groups.find((x) => sameValue(key, x.cands[0]!.value, c.value));
     if (!g) {
-      g = { cands: [], scores: [], onPage: 0, support: 0 };
+      g = { cands: [], scores: [], onPage: 0, body: 0, support: 0 };
       groups.push(g);
     }
     g.cands.push(c);
     g.scores.push(s);
     if (!c.offPage) g.onPage = Math.max(g.onPage, s);
+    if (!c.offPage && !c.margin) g.body = Math.max(g.body, s);
   }
   for (const g of groups) {
     const sorted = [...g.scores].sort((a, b) => b - a);
@@ -85,7 +87,9 @@ export function combine(key: FieldKey, cands: Candidate[]): Chosen | null {
     for (const s of sorted.slice(1)) miss *= 1 - 0.5 * s;
     g.support = 1 - miss;
   }
-  groups.sort((a, b) => b.onPage - a.onPage || b.support - a.support);
+  // A running stamp in the margin ("PT: DOE, JANE") is a second reading: where it disagrees
+  // with the form's own body, the body wins.
+  groups.sort((a, b) => b.body - a.body || b.onPage - a.onPage || b.support - a.support);
   // Prefer the strongest on the referral page, unless off-page evidence clearly outweighs it.
   let best = groups[0]!;
   const bySupport = [...groups].sort((a, b) => b.support - a.support)[0]!;

@@ -14,6 +14,11 @@ import type { PageInfo, Segment } from './segments.ts';
 /** A code token as OCR may write it: "I10", "110" (I read as 1), "149.3", "M54.50,". */
 export function codeFromToken(text: string): string | null {
   const raw = text.replace(/^[([]+|[)\],;:.]+$/g, '');
+  // The dot lost by OCR ("F411"): only a listed code.
+  if (/^[A-Z][0-9][0-9A-Z]{2,5}$/i.test(raw)) {
+    const dotted = `${raw.slice(0, 3)}.${raw.slice(3)}`.toUpperCase();
+    return isCommonIcd10(dotted) ? dotted : null;
+  }
   if (!/^[A-Za-z0-9]{3}(\.[A-Za-z0-9]{1,4})?$/.test(raw)) return null;
   // A leading "1" or "l" where the category letter I belongs.
   const asI = /^[1l|]\d{2}(\.\d{1,4})?$/.test(raw) ? `I${raw.slice(1)}` : null;
@@ -43,7 +48,10 @@ export function sweepCodes(page: PageInfo, chosen: Candidate, have: readonly str
   for (const s of below) {
     // A gap of more than two lines ends the list.
     if (s.bbox[1] - bottom > lineH * 2.6) break;
-    const code = s.words[0] ? codeFromToken(s.words[0].text) : null;
+    const first = s.words[0]?.text.replace(/^[([]+|[)\],;:.]+$/g, '') ?? '';
+    // A code already read (under the label) continues the list even when it is off the bundled list.
+    const already = normalizeIcd10(first)?.code;
+    const code = s.words[0] ? codeFromToken(s.words[0].text) ?? (already && have.includes(already) ? already : null) : null;
     if (code) {
       if (!out.includes(code)) out.push(code);
       if (!have.includes(code)) found++;

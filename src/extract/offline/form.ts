@@ -9,6 +9,8 @@ import { inMargin, minConfidence, wordsBox, type Candidate, type Method } from '
 import { matchLabelAt, type LabelMatch, type Section, type Slot } from './labels.ts';
 import { lineHeight, type PageInfo, type Segment, type Word } from './segments.ts';
 import { readValue, STRICT_KEYS } from './values.ts';
+import { countDigitFixes, normalizeZip } from '../normalize/index.ts';
+import { findSpecialty, specialtyLike } from '../normalize/specialty.ts';
 
 interface Occurrence {
   seg: Segment;
@@ -30,6 +32,9 @@ function inlineValueFits(slot: string, next: string): boolean {
   if (slot === 'patient.sex') return /^(m|f|x|u|male|female)[,;]?$/i.test(next);
   return /\d/.test(next);
 }
+
+const WEAK_REASON = new Set(['chief complaint', 'comments', 'notes', 'clinical notes', 'problem', 'request', 'clinical summary',
+  'presenting problem', 'reason for visit']);
 
 const WEAK_GENERIC = new Set(['physician', 'provider', 'doctor', 'clinician', 'provider name', 'physician name', 'signed', 'signed by']);
 
@@ -102,17 +107,27 @@ function findOccurrences(page: PageInfo): Occurrence[] {
       const m = matchLabelAt(ws, i);
       if (m) {
         const prevIsLabelEnd = found.length > 0 && found[found.length - 1]!.end === i;
-        const atStart = i === 0 || prevIsLabelEnd || /:$/.test(ws[i - 1]!.text) || /^[|•·]$/.test(ws[i - 1]!.text);
+        // A lone character before a label at the line's start is a speck or a border ("1 City/State/ZIP").
+        const atStart = i === 0 || prevIsLabelEnd || /:$/.test(ws[i - 1]!.text) || /^[|•·]$/.test(ws[i - 1]!.text) ||
+          (i === 1 && ws[0]!.text.length === 1 && (ws[0]!.confidence < 0.9 || !/[A-Za-z0-9]/.test(ws[0]!.text)));
         const labelOnly = m.end === ws.length;
         const slotKey = m.def.slot;
         const strict = STRICT_KEYS.has(slotKey) || ['npi', 'phone', 'fax', 'zip', 'state', 'cityStateZip', 'date', 'name', 'address'].includes(slotKey);
         let ok = m.colon || (labelOnly && atStart) || (m.def.heading === true && i === 0);
         if (!ok && atStart) ok = strict || (prevIsLabelEnd && i > 0) || (i === 0 && m.def.specific && m.def.words.length >= 2);
+        // "Insurance Aetna", "Payer Medicaid": a plan label starting its line, without a colon, before a capitalised name.
+        if (!ok && i === 0 && slotKey === 'insurance.payer' && !labelOnly && /^[A-Z][A-Za-z&'’.-]+$/.test(ws[m.end]!.text) && !matchLabelAt(ws, m.end)) ok = true;
         // "Westside Medical Group 1740408947": a capitalised word before an inline "Group" makes it part of a name.
         const inName = slotKey === 'insurance.groupNumber' && i > 0 && /^[A-Z][a-z]+$/.test(ws[i - 1]!.text) && /^group$/i.test(ws[i]!.text);
         if (!ok && !atStart && !labelOnly && m.def.specific && INLINE_OK.has(slotKey) && m.def.words.join(' ').length >= 3 &&
           !matchLabelAt(ws, m.end) && inlineValueFits(slotKey, ws[m.end]!.text) && !inName) ok = true;
+        // "Phone 210-423-2774 Fax 210-423-2775": a phone or fax label between two numbers.
+        if (!ok && !atStart && !labelOnly && (slotKey === 'fax' || slotKey === 'phone' || slotKey === 'referringProvider.phone') &&
+          /\d[)\]]?[,;]?$/.test(ws[i - 1]!.text) && /^(\+?1[-.\s]?)?\(?\d{3}/.test(ws[m.end]!.text)) ok = true;
         if (!ok && m.def.heading !== true && !atStart) ok = false;
+        // A lone two-letter "label" without a colon read with low confidence ("RE", "ID") is
+        // usually a speck or a cell border, not a label: it must not set a section.
+        if (ok && !m.colon && labelOnly && m.def.words.join('').length <= 2 && ws.slice(m.start, m.end).some((w) => w.confidence < 0.6)) ok = false;
         if (ok) {
           found.push(m);
           i = m.end;
@@ -143,7 +158,9 @@ function isHeadingLike(a: Occurrence, page: PageInfo): boolean {
 }
 
 function sectionOf(occ: Occurrence, anchors: Occurrence[], page: PageInfo): Section | null {
-  const inColumn = (a: Occurrence) => a.x0 <= occ.x0 + 15 && a.x0 >= occ.x0 - page.width * 0.45;
+  // Tolerances in page units: a phone photo or fine fax is 1200-1500 units wide, a PDF 612.
+  const tol = 15 * Math.max(1, page.width / 700);
+  const inColumn = (a: Occurrence) => a.x0 <= occ.x0 + tol && a.x0 >= occ.x0 - page.width * 0.45;
   // The nearest heading above bounds the region whose labels can set the section.
   let top = -Infinity;
   for (const a of anchors) {
@@ -152,7 +169,7 @@ function sectionOf(occ: Occurrence, anchors: Occurrence[], page: PageInfo): Sect
   }
   // A heading alone on its whole row spans the page (grids of cells under it).
   for (const a of anchors) {
-    if (a === occ || a.y0 > occ.y0 - 1 || a.x0 > occ.x0 + 15 || !a.match.def.section) continue;
+    if (a === occ || a.y0 > occ.y0 - 1 || a.x0 > occ.x0 + tol || !a.match.def.section) continue;
     if (a.match.start !== 0 || a.rest.length > 0) continue;
     const h = lineHeight(a.seg);
     if (!page.segments.some((s) => s !== a.seg && Math.abs(s.bbox[1] - a.seg.bbox[1]) < h * 0.6)) top = Math.max(top, a.y0);
@@ -164,10 +181,13 @@ function sectionOf(occ: Occurrence, anchors: Occurrence[], page: PageInfo): Sect
     const sameSeg = a.seg === occ.seg;
     if (sameSeg && a.match.start > occ.match.start) continue;
     if (!sameSeg && (a.y0 > occ.y0 + 2 || a.y0 < top - 1)) continue;
-    if (!inColumn(a) && !(Math.abs(a.y0 - top) < 1 && a.x0 <= occ.x0 + 15)) continue;
+    // A run-on line just above (an EHR printout: "ID: ... Referring Physician: ..."), starting in
+    // this column: its labels read in order, so the last one sets the section.
+    const lineAbove = !sameSeg && Math.abs(a.seg.bbox[0] - occ.x0) <= tol && a.y0 < occ.y0 - 1 && occ.y0 - a.y0 < lineHeight(occ.seg) * 1.8;
+    if (!inColumn(a) && !lineAbove && !(Math.abs(a.y0 - top) < 1 && a.x0 <= occ.x0 + tol)) continue;
     const dy = Math.max(0, occ.y0 - a.y0);
     if (dy > page.height * 0.5) continue;
-    const d = dy + 0.5 * Math.max(0, occ.x0 - a.x0) - (sameSeg ? 1000 : 0);
+    const d = dy + 0.5 * Math.max(0, occ.x0 - a.x0) - (sameSeg ? 1000 : 0) - (lineAbove ? 0.01 * a.match.start : 0);
     if (!best || d < best.d) best = { d, s };
   }
   return best?.s ?? null;
@@ -188,7 +208,9 @@ function valueBelow(occ: Occurrence, page: PageInfo, occs: Occurrence[], maxLine
   let bottom = occ.y1;
   const h = lineHeight(occ.seg);
   const below = page.segments
-    .filter((s) => !s.faxHeader && s.bbox[1] >= occ.y1 - h * 0.3)
+    // OCR line boxes can be taller than their text and overlap the label's: a line whose
+    // middle is below the label still sits under it.
+    .filter((s) => !s.faxHeader && s !== occ.seg && (s.bbox[1] >= occ.y1 - h * 0.3 || (s.bbox[1] + s.bbox[3]) / 2 > occ.y1 + h * 0.2))
     .sort((a, b) => a.bbox[1] - b.bbox[1] || a.bbox[0] - b.bbox[0]);
   let lines = 0;
   let lastY = -1;
@@ -234,12 +256,95 @@ function valueAbove(occ: Occurrence, page: PageInfo, occs: Occurrence[]): Word[]
   return ws;
 }
 
+/**
+ * Segments on the label's line to its right, in x order. A value set as its own text
+ * run may start a little inside the label's box (a bold label's width is estimated),
+ * so a segment counts when it starts past the label's middle and near its end.
+ */
+function segmentsRight(occ: Occurrence, page: PageInfo): Segment[] {
+  const h = lineHeight(occ.seg);
+  const slack = Math.min(h, (occ.x1 - occ.x0) * 0.25);
+  return page.segments
+    .filter((s) => s !== occ.seg && !s.faxHeader && sameRow(s.bbox, occ.seg.bbox, h) && s.bbox[0] > occ.x1 - slack)
+    .sort((a, b) => a.bbox[0] - b.bbox[0]);
+}
+
+/** Two boxes on one text row: tops aligned, or (a tall OCR box) middles aligned. */
+function sameRow(a: readonly number[], b: readonly number[], h: number): boolean {
+  const tall = Math.max(h, a[3]! - a[1]!, b[3]! - b[1]!);
+  return Math.abs(a[1]! - b[1]!) < h * 0.6 || Math.abs((a[1]! + a[3]!) / 2 - (b[1]! + b[3]!) / 2) < Math.min(tall, h * 2) * 0.4;
+}
+
+/**
+ * The whole row right of an option label ("Priority:  Routine   Urgent   STAT"), up to
+ * the next label: an option list must be read as a whole, never as its first option.
+ */
+function rowRight(occ: Occurrence, page: PageInfo): Word[][] {
+  const out: Word[][] = [];
+  for (const s of segmentsRight(occ, page)) {
+    if (startsWithLabel(s.words)) break;
+    const ws: Word[] = [];
+    for (let i = 0; i < s.words.length; i++) {
+      if (i > 0 && matchLabelAt(s.words, i)?.colon) break;
+      ws.push(s.words[i]!);
+    }
+    if (ws.length) out.push(ws);
+    if (ws.length < s.words.length) break;
+  }
+  return out;
+}
+
+/** Words split into runs wherever a gap is wider than a cell gap: the cells of a row. */
+export function cellRuns(words: readonly Word[]): Word[][] {
+  const runs: Word[][] = [];
+  for (const w of words) {
+    const run = runs[runs.length - 1];
+    const prev = run?.[run.length - 1];
+    const h = Math.max(4, w.bbox[3] - w.bbox[1]);
+    if (prev && Math.abs(w.bbox[1] - prev.bbox[1]) < h * 0.6 && w.bbox[0] - prev.bbox[2] <= Math.max(2.2 * h, 18)) run!.push(w);
+    else runs.push([w]);
+  }
+  return runs;
+}
+
+const SERVICE_OPTION = /^(evaluat\w*|eval|second opinion|consult(ation)? only|imaging|treat|procedure|follow[- ]?up|other)\b/i;
+
+/**
+ * Cells that are each an option (a specialty or a kind of service), at least two:
+ * a checkbox row whose marks did not come through (vector boxes in a PDF, OCR that
+ * dropped them). Without a readable mark none of them is the value.
+ */
+function optionCells(cells: readonly Word[][]): boolean {
+  // A cell may hold a comma-separated run of options ("Podiatry, Neurology").
+  const texts = cells.flatMap((c) => c.map((w) => w.text).join(' ').split(/[,;]\s+/));
+  if (texts.length < 2) return false;
+  const options = texts.filter((t) => {
+    const text = t.replace(/[,;:.]+$/, '').trim();
+    const sp = findSpecialty(text);
+    return (sp && sp.index === 0 && sp.value.length >= text.length * 0.6) || SERVICE_OPTION.test(text);
+  });
+  return options.length >= 2;
+}
+
+/** Segments further right on the line of `words` (a grid row), up to the next label. */
+function cellsBeside(words: readonly Word[], page: PageInfo): Word[][] {
+  if (!words.length) return [];
+  const last = words[words.length - 1]!;
+  const h = Math.max(4, last.bbox[3] - last.bbox[1]);
+  const out: Word[][] = [];
+  const segs = page.segments
+    .filter((s) => !s.faxHeader && sameRow(s.bbox, last.bbox, h) && s.bbox[0] > last.bbox[2] + 1)
+    .sort((a, b) => a.bbox[0] - b.bbox[0]);
+  for (const s of segs) {
+    if (startsWithLabel(s.words)) break;
+    out.push(s.words);
+  }
+  return out;
+}
+
 /** The next segment to the right on the same line, when the label ended its own. */
 function valueRight(occ: Occurrence, page: PageInfo): Word[] {
-  const h = lineHeight(occ.seg);
-  const cands = page.segments
-    .filter((s) => s !== occ.seg && !s.faxHeader && Math.abs(s.bbox[1] - occ.seg.bbox[1]) < h * 0.6 && s.bbox[0] > occ.x1)
-    .sort((a, b) => a.bbox[0] - b.bbox[0]);
+  const cands = segmentsRight(occ, page);
   const s = cands[0];
   if (!s || s.bbox[0] - occ.x1 > page.width * 0.4) return [];
   if (startsWithLabel(s.words)) return [];
@@ -267,12 +372,31 @@ function continuation(first: Word[], page: PageInfo, maxLines: number): Word[] {
     if (lines >= maxLines || s.bbox[1] - bottom > h * 0.9) break;
     if (Math.abs(s.bbox[0] - x0) > 40 && s.bbox[0] > x0 - 120) continue;
     if (Math.abs(s.bbox[0] - x0) > 40) break;
-    if (startsWithLabel(s.words)) break;
+    if (startsWithLabel(s.words) || startsWithNextField(s.words)) break;
+    // The next row's value column ("Priority:   C Urgent"): its label stands to the left.
+    if (page.segments.some((o) => o !== s && o.bbox[2] <= s.bbox[0] + 1 && Math.abs(o.bbox[1] - s.bbox[1]) < h * 0.6 && startsWithLabel(o.words))) break;
     out.push(...s.words);
     bottom = s.bbox[3];
     lines++;
   }
   return out;
+}
+
+/** A line that starts with the label of a field that usually follows a free-text one ("Priority [ ] Routine ..."). */
+function startsWithNextField(words: readonly Word[]): boolean {
+  const m = matchLabelAt(words, 0);
+  return m !== null && ['referral.urgency', 'referral.diagnosisCodes', 'referral.specialty', 'date', 'npi', 'phone', 'fax'].includes(m.def.slot);
+}
+
+/** The segment right above `first`, starting at its x, if it is not a label. */
+function lineAbove(first: Word[], page: PageInfo): Word[] {
+  const top = Math.min(...first.map((w) => w.bbox[1]));
+  const h = Math.max(6, Math.max(...first.map((w) => w.bbox[3])) - top);
+  const x = first[0]!.bbox[0];
+  const prev = page.segments
+    .filter((s) => !s.faxHeader && s.bbox[3] <= top + h * 0.3 && top - s.bbox[3] <= h * 0.9 && Math.abs(s.bbox[0] - x) <= 12)
+    .sort((a, b) => b.bbox[3] - a.bbox[3])[0];
+  return prev && !startsWithLabel(prev.words) ? prev.words : [];
 }
 
 /** The segment right under `first` that starts at x (a label column), if any. */
@@ -313,6 +437,8 @@ export function readForm(page: PageInfo, today: Date, offPage: boolean, stats?: 
     let words = occ.rest;
     let below = false;
     let fromRight = false;
+    let fromAbove = false;
+    let tookAbove = false;
     if (words.length === 0) {
       words = valueRight(occ, page);
       fromRight = words.length > 0;
@@ -323,9 +449,19 @@ export function readForm(page: PageInfo, today: Date, offPage: boolean, stats?: 
       const alt = matchLabelAt(words, 1);
       words = alt ? words.slice(alt.end) : words.slice(1);
     }
-    if (words.length === 0 && r.target !== 'referral.reason') {
+    // A reason is read from above only as a caption's value (a label without a colon under a larger line).
+    if (words.length === 0 && (r.target !== 'referral.reason' || !occ.match.colon)) {
       // Paper forms put a small caption under the filled-in value.
       words = valueAbove(occ, page, occs);
+      // An address over its caption takes two lines: the street above the city, state and ZIP.
+      if (r.target === 'patient.address.line1' && words.length && readValue('cityStateZip', words, today).length) {
+        const street = lineAbove(words, page);
+        if (street.length && /^\d/.test(street[0]!.text)) words = [...street, ...words];
+      }
+      // A section title above the label ("REFERRAL") is not a caption's value: the value is below.
+      fromAbove = words.length > 0 && words.length <= 4 && words.every((w) => /^[A-Z][A-Z&/-]+:?$/.test(w.text));
+      // Captions over their values (stacked grids): what is above is the previous row's value.
+      tookAbove = words.length > 0 && (String(r.target).startsWith('patient') || String(r.target).startsWith('insurance') || r.target === 'cityStateZip');
     }
     if (words.length === 0) {
       words = valueBelow(occ, page, occs, textual ? 4 : r.target === 'referredTo' || r.target === 'patient.address.line1' ? 2 : r.target === 'referral.diagnosisCodes' ? 4 : 1);
@@ -347,12 +483,37 @@ export function readForm(page: PageInfo, today: Date, offPage: boolean, stats?: 
       continue;
     }
     const target = r.target === 'referredTo' ? 'referral.specialty' : r.target;
+    // Option lists: read the whole row, never its first option alone.
+    if (fromRight && (target === 'referral.urgency' || target === 'referral.specialty' || target === 'patient.sex')) {
+      const row = rowRight(occ, page);
+      if (row.length > 1) words = target === 'referral.urgency' || target === 'patient.sex' ? row.flat() : optionCells(row) ? [] : words;
+      if (words.length === 0) continue;
+    }
+    // Wherever the first option was read from, further option cells on its row make it a list.
+    if (target === 'referral.specialty' && optionCells([...cellRuns(words), ...cellsBeside(words, page)])) continue;
+    if (target === 'referral.urgency' && !fromRight) words = [...words, ...cellsBeside(words, page).flat()];
     let values = readValue(target, words, today);
     // What stood to the right was another column's caption ("Referring Physician    NPI"):
     // the value is under the label instead.
-    if (values.length === 0 && fromRight && !textual) {
-      const under = valueBelow(occ, page, occs, r.target === 'patient.address.line1' ? 2 : 1);
-      const v = under.length ? readValue(target, under, today) : [];
+    // A doubtful specialty to the right ("Specialty ... Pronty") may be the next column's
+    // caption in a row of captions: a surer one under the label wins.
+    if (fromRight && target === 'referral.specialty' && values.length && values.every((v) => v.doubt >= 0.1)) {
+      const under = valueBelow(occ, page, occs, 1);
+      const grid = optionCells([...cellRuns(under), ...cellsBeside(under, page)]);
+      const v = under.length && !grid ? readValue(target, under, today) : [];
+      if (v.length && v.every((x) => x.doubt < 0.1)) {
+        values = v;
+        words = under;
+        below = true;
+      }
+    }
+    // "SeX at Birth Co": a speck read after the label on its line; the value is under it.
+    const specks = !below && !fromRight && !fromAbove && words.length <= 2 && words.every((w) => w.text.length <= 2 && !/\d/.test(w.text));
+    if (values.length === 0 && (fromRight || fromAbove || specks || (tookAbove && !textual)) && (!textual || fromRight)) {
+      let under = valueBelow(occ, page, occs, textual ? 4 : r.target === 'patient.address.line1' ? 2 : 1);
+      if (textual) under = firstSentence(under);
+      const grid = target === 'referral.specialty' && optionCells([...cellRuns(under), ...cellsBeside(under, page)]);
+      const v = under.length && !grid ? readValue(target, under, today) : [];
       if (v.length) {
         values = v;
         words = under;
@@ -363,7 +524,9 @@ export function readForm(page: PageInfo, today: Date, offPage: boolean, stats?: 
     // not an organisation whose name contains one ("Austin Orthopedics Associates").
     if (r.target === 'referredTo') {
       const all = words.map((w) => w.text).join(' ').replace(/[,;.:]+$/, '');
-      values = values.filter((v) => v.doubt === 0 && (v.value as string).length >= all.length * 0.8);
+      // ... or the service beside the person it is addressed to ("Dr. Lee, Cardiology").
+      const withPerson = (v: string) => /(^|[\s,(])(dr|md|do|np|pa-c|fnp(-c)?|aprn)\.?($|[\s,)])/i.test(all.replace(v, ''));
+      values = values.filter((v) => (v.doubt === 0 || specialtyLike(v.value as string)) && ((v.value as string).length >= all.length * 0.8 || (v.doubt === 0 && withPerson(v.value as string))));
     }
     if (r.target === 'referral.diagnosisCodes' && values.length) {
       // The description beside the code reads as a reason when no reason label exists.
@@ -379,11 +542,39 @@ export function readForm(page: PageInfo, today: Date, offPage: boolean, stats?: 
     if (values.length === 0 && stats && !titleWords && r.target !== 'referredTo' && r.method !== 'generic' && r.target !== 'referral.diagnosisCodes') {
       stats.unread++;
     }
+    // A symptom or a note ("Chief complaint", "Comments") is a weaker source of the reason
+    // for referral than a label that names it: where both exist, the named one wins.
+    const weakReason = target === 'referral.reason' && WEAK_REASON.has(occ.match.def.words.join(' ')) ? 0.08 : 0;
     for (const v of values) {
-      out.push(candidate(v.key, v.value, v.words.length ? v.words : words, page, r.method, below, occ, offPage, v.doubt, v.repairs));
+      out.push(candidate(v.key, v.value, v.words.length ? v.words : words, page, r.method, below, occ, offPage, Math.min(1, v.doubt + (v.key === 'referral.reason' ? weakReason : 0)), v.repairs));
     }
   }
+  const zip = zipBesideState(out, page);
+  if (zip) out.push(zip);
   return out;
+}
+
+/**
+ * A City | ST | ZIP row whose ZIP caption OCR mangled ("iP", "FI"): the ZIP-shaped
+ * value in the next cell right of the state value, on its line, is the ZIP. Weaker
+ * than a labelled ZIP (a generic reading, with doubt).
+ */
+function zipBesideState(cands: readonly Candidate[], page: PageInfo): Candidate | null {
+  if (cands.some((c) => c.key === 'patient.address.postalCode')) return null;
+  const state = cands.find((c) => c.key === 'patient.address.state' && (c.method === 'section' || c.method === 'generic' || c.method === 'label'));
+  if (!state) return null;
+  const h = Math.max(4, state.bbox[3] - state.bbox[1]);
+  const next = page.segments
+    .filter((s) => !s.faxHeader && sameRow(s.bbox, state.bbox, h) && s.bbox[0] >= state.bbox[2] - 1 && s.bbox[0] - state.bbox[2] < page.width * 0.35)
+    .sort((a, b) => a.bbox[0] - b.bbox[0])[0];
+  const w = next?.words[0];
+  if (!w || next!.words.length > 1 && !/^-?\d{4}$/.test(next!.words[1]!.text)) return null;
+  const value = normalizeZip(w.text.replace(/[,;.]$/, ''));
+  if (!value || !/^\d/.test(w.text)) return null;
+  return {
+    key: 'patient.address.postalCode', value, page: page.pageNumber, bbox: w.bbox, method: 'generic', ocr: w.confidence, below: state.below,
+    fuzzyLabel: false, repairs: countDigitFixes(w.text.slice(0, 5)), doubt: 0.1, offPage: state.offPage, margin: inMargin(w.bbox, page.height),
+  };
 }
 
 function candidate(

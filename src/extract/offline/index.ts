@@ -7,17 +7,18 @@
 import { FIELD_KEYS, type FieldKey } from '../fields.ts';
 import { reviewGate, type ExtractedFields, type Extraction } from '../extraction.ts';
 import type { DocumentLayout } from '../layout.ts';
-import { isCommonIcd10, validateFieldValue } from '../normalize/index.ts';
+import { isCommonIcd10, stateForZip, validateFieldValue } from '../normalize/index.ts';
 import { calibratedConfidence } from './calibration.ts';
 import type { Candidate } from './candidates.ts';
 import { readChecklists } from './checklist.ts';
 import { classify, type Classification } from './classify.ts';
-import { combine, type Chosen } from './confidence.ts';
+import { combine, sameValue, type Chosen } from './confidence.ts';
 import { sweepCodes } from './dx-sweep.ts';
 import { codesMatchReason, fragilityCap, pageFacts, type PageFacts } from './fragility.ts';
 import { readForm } from './form.ts';
 import { readNarrative } from './narrative.ts';
-import { buildPages } from './segments.ts';
+import { buildPages, type PageInfo } from './segments.ts';
+import { readValue } from './values.ts';
 
 export interface OfflineOptions {
   reviewThreshold: number;
@@ -65,6 +66,9 @@ export function offlineChosen(layout: DocumentLayout, today: Date): { cls: Class
   // table) are one list, not rival values.
   const dx = byKey.get('referral.diagnosisCodes');
   if (dx && dx.length > 1) byKey.set('referral.diagnosisCodes', mergeCodes(dx));
+  const dobBeside = dobBesideName(byKey, cls.contentPages, today);
+  if (dobBeside) byKey.set('patient.dob', [dobBeside]);
+  checkStateAgainstZip(byKey);
   for (const key of FIELD_KEYS) {
     const ch = combine(key, byKey.get(key) ?? []);
     if (ch) chosen[key] = ch;
@@ -94,7 +98,86 @@ export function offlineChosen(layout: DocumentLayout, today: Date): { cls: Class
   }
   // A middle name only makes sense with the name it belongs to.
   if (chosen['patient.middleName'] && !chosen['patient.firstName']) delete chosen['patient.middleName'];
+  // A middle name read beside a first name that disagrees with the chosen one ("DAN IEL
+  // ROBINSON" where the form says "Daniel") is part of a misread, not a middle name.
+  const mid = chosen['patient.middleName'];
+  const fn = chosen['patient.firstName'];
+  if (mid && fn) {
+    const firsts = byKey.get('patient.firstName') ?? [];
+    // The first name of the same reading: on the same line, a few words away at most.
+    const misread = (m: Candidate) => firsts.some((c) => c.page === m.page && Math.abs(c.bbox[1] - m.bbox[1]) < 3 &&
+      Math.abs(c.bbox[0] - m.bbox[0]) < Math.max(6, m.bbox[3] - m.bbox[1]) * 12 && !sameValue('patient.firstName', c.value, fn.candidate.value));
+    if (mid.support.every(misread)) {
+      const rest = (byKey.get('patient.middleName') ?? []).filter((c) => !misread(c));
+      const again = combine('patient.middleName', rest);
+      if (again) chosen['patient.middleName'] = again;
+      else delete chosen['patient.middleName'];
+    }
+  }
+  // A name part read only from a stamp in the page margin ("Pt: DOE, JANE ANN") takes the
+  // case the referral page itself writes the name in: capitals there are the stamp's style.
+  const first = chosen['patient.firstName']?.candidate;
+  if (first && !first.margin && typeof first.value === 'string' && /[a-z]/.test(first.value)) {
+    for (const k of ['patient.middleName', 'patient.lastName'] as const) {
+      const c = chosen[k]?.candidate;
+      if (c && c.margin && typeof c.value === 'string' && c.value.length > 1 && c.value === c.value.toUpperCase()) {
+        c.value = c.value.toLowerCase().replace(/(^|[\s'’-])([a-z])/g, (_, p: string, ch: string) => p + ch.toUpperCase());
+      }
+    }
+  }
   return { cls, chosen, unread };
+}
+
+/**
+ * A date of birth whose label OCR mangled ("bos" for "DOB"): when the referral page gives
+ * no date of birth at all, a cell holding nothing but a plausible birth date on the
+ * patient name's row, right of the name, is read as one (generic, with doubt).
+ */
+function dobBesideName(byKey: Map<FieldKey, Candidate[]>, pages: readonly PageInfo[], today: Date): Candidate | null {
+  if ((byKey.get('patient.dob') ?? []).some((c) => !c.offPage)) return null;
+  const name = (byKey.get('patient.lastName') ?? []).find((c) => !c.offPage && (c.method === 'label' || c.method === 'section'));
+  const page = name && pages.find((p) => p.pageNumber === name.page);
+  if (!name || !page) return null;
+  const h = Math.max(4, name.bbox[3] - name.bbox[1]);
+  const row = page.segments.filter((s) => !s.faxHeader && s.bbox[0] > name.bbox[2] && Math.abs((s.bbox[1] + s.bbox[3]) / 2 - (name.bbox[1] + name.bbox[3]) / 2) < h * 0.6);
+  const dates = row.flatMap((s) => {
+    const v = readValue('patient.dob', s.words, today)[0];
+    // The cell is the date alone, and it is at least two years back (not the referral's own date).
+    if (!v || v.words.length !== s.words.length || Date.parse(String(v.value)) > today.getTime() - 2 * 365 * 86_400_000) return [];
+    return [{ v, s }];
+  });
+  if (dates.length !== 1) return null;
+  const { v, s } = dates[0]!;
+  return {
+    key: 'patient.dob', value: v.value, page: page.pageNumber, bbox: s.bbox, method: 'generic', ocr: s.words.reduce((m, w) => Math.min(m, w.confidence), 1),
+    below: false, fuzzyLabel: false, repairs: v.repairs, doubt: Math.max(0.15, v.doubt), offPage: false,
+  };
+}
+
+/**
+ * The state and the ZIP check each other (USPS ZIP prefixes): a state that disagrees
+ * with the ZIP read beside it is doubtful, and so is the ZIP; a state OCR made
+ * unreadable (">" for "TX") is taken from the ZIP, as a doubtful generic reading.
+ */
+function checkStateAgainstZip(byKey: Map<FieldKey, Candidate[]>): void {
+  const zips = (byKey.get('patient.address.postalCode') ?? []).filter((c) => !c.offPage);
+  const states = byKey.get('patient.address.state') ?? [];
+  const near = (a: Candidate, b: Candidate) => a.page === b.page && Math.abs(a.bbox[1] - b.bbox[1]) < Math.max(8, (a.bbox[3] - a.bbox[1]) * 3);
+  for (const st of states) {
+    const zip = zips.find((z) => near(z, st));
+    const expected = zip ? stateForZip(String(zip.value)) : null;
+    if (zip && expected && expected !== st.value) {
+      st.doubt = Math.max(st.doubt, 0.25);
+      zip.doubt = Math.max(zip.doubt, 0.25);
+    }
+  }
+  const city = (byKey.get('patient.address.city') ?? []).some((c) => !c.offPage);
+  if (states.some((c) => !c.offPage) || !city || zips.length === 0) return;
+  const zip = zips[0]!;
+  const inferred = stateForZip(String(zip.value));
+  if (inferred && zips.every((z) => z.value === zip.value)) {
+    byKey.set('patient.address.state', [...states, { ...zip, key: 'patient.address.state', value: inferred, method: 'generic', repairs: zip.repairs + 1, doubt: Math.max(0.35, zip.doubt) }]);
+  }
 }
 
 function mergeCodes(cands: Candidate[]): Candidate[] {

@@ -101,7 +101,8 @@ add('fax', false, undefined, 'fax', 'fax #', 'fax number', 'fax no', 'office fax
 // Referral
 add('referral.specialty', true, 'referral', 'specialty', 'specialty requested', 'referred to specialty', 'service requested',
   'service', 'department', 'referral to', 'refer to', 'specialty/service', 'consult requested', 'consultation requested',
-  'referral type', 'requested specialty', 'specialty needed', 'type of referral', 'consult type', 'referral for');
+  'referral type', 'requested specialty', 'specialty needed', 'type of referral', 'consult type', 'referral for',
+  'consult', 'consult to', 'requested service', 'services requested');
 add('referredTo', false, 'recipient', 'referred to', 'specialist', 'to provider', 'consultant', 'referred to provider',
   'receiving provider', 'receiving physician', 'consulting provider', 'consulting physician', 'to');
 add('referral.reason', true, 'referral', 'reason for referral', 'reason', 'reason for consult', 'reason for consultation',
@@ -185,7 +186,63 @@ function wordMatches(labelWord: string, norm: string): 'exact' | 'fuzzy' | null 
   // "ID#" read as one word still matches the label "id" (not the other way: "Mr" is not "MR#").
   if (!a.endsWith('#') && b.endsWith('#') && a === b.slice(0, -1) && a.length > 1) return 'exact';
   if (a.length >= 5 && b.length >= 5 && /^[a-z]+$/.test(a) && editDistanceAtMost1(a, b)) return 'fuzzy';
+  // "City/Stte/ZIP": a slashed label with one slip in its letters.
+  if (lw.includes('/') && norm.includes('/') && a.length >= 8 && editDistanceAtMost1(a.replace(/\//g, ''), b.replace(/\//g, ''))) return 'fuzzy';
+  // Letter pairs OCR merges or splits ("Refernng" for "Referring", "Physidan" for "Physician").
+  if (a.length >= 6 && b.length >= 5 && /^[a-z]+$/.test(a) && ocrPairVariants(a).includes(b)) return 'fuzzy';
   return null;
+}
+
+const OCR_PAIRS: ReadonlyArray<readonly [string, string]> = [['ri', 'n'], ['rn', 'm'], ['m', 'rn'], ['cl', 'd'], ['ci', 'd'], ['li', 'h'], ['vv', 'w'], ['w', 'vv']];
+
+/** A clean label word as OCR may write it: one kind of letter-pair slip (rn/m, ri/n, cl/d, ci/d, li/h, vv/w), wherever it occurs. */
+export function ocrPairVariants(word: string): string[] {
+  return OCR_PAIRS.filter(([from]) => word.includes(from)).map(([from, to]) => word.split(from).join(to));
+}
+
+/** Letters OCR reads as digits in label words ("1D #", "Insurance 10", "Member 1D"). */
+const DIGIT_AS_LETTER: Record<string, string> = { '0': 'od', '1': 'il', '5': 's', '8': 'b', '6': 'g', '2': 'z' };
+
+/** The letter keys a two-character key with look-alike digits may stand for ("1d" → "id", "ld"). */
+function lettersFor(key: string): string[] {
+  let out = [''];
+  for (const ch of key) {
+    const opts = /\d/.test(ch) ? [...(DIGIT_AS_LETTER[ch] ?? '')] : [ch];
+    out = out.flatMap((p) => opts.map((o) => p + o));
+  }
+  return out.filter((k) => k !== key);
+}
+
+function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j]!;
+      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length]!;
+}
+
+/**
+ * A looser reading of one word of a multi-word label whose other words matched
+ * exactly: digits read for look-alike letters ("1D" for "ID", "10" for "ID"), or
+ * two OCR slips in a word of four letters or more that keeps its first letter
+ * ("Fist Name", "Insurance Carner", "Date of Binh"). The exact words around it
+ * carry the evidence that this is the label.
+ */
+export function looseWordMatch(labelWord: string, norm: string): boolean {
+  const a = labelWord.replace(/[^a-z0-9#]/g, '');
+  const b = norm.replace(/[^a-z0-9#]/g, '');
+  if (!a || !b || !/^[a-z#]+$/.test(a)) return false;
+  if (/\d/.test(b) && a.length === b.length && [...b].every((ch, i) => ch === a[i] || (DIGIT_AS_LETTER[ch] ?? '').includes(a[i]!))) return true;
+  if (a.length >= 5 && b.length >= 4 && /^[a-z]+$/.test(b) && a[0] === b[0] && editDistance(a, b) <= 2) return true;
+  // "Full Nae": one slip in a four-letter word.
+  if (a.length === 4 && b.length >= 3 && /^[a-z]+$/.test(b) && a[0] === b[0] && editDistance(a, b) <= 1) return true;
+  return false;
 }
 
 export interface LabelMatch {
@@ -202,20 +259,41 @@ export function matchLabelAt(words: readonly Word[], i: number): LabelMatch | nu
   const w0 = words[i];
   if (!w0 || w0.norm.length === 0) return null;
   let best: LabelMatch | null = null;
+  let bestWeight = 0;
   const key = w0.norm.replace(/[^a-z0-9]/g, '').slice(0, 2);
-  const candidates = [...(FIRST_WORD.get(key) ?? []), ...(key.length === 2 ? [] : [])];
+  // "1D #": a digit read for the label's first letter.
+  const swapped = /\d/.test(key) ? lettersFor(key) : [];
+  const candidates = [...(FIRST_WORD.get(key) ?? []), ...swapped.flatMap((k) => FIRST_WORD.get(k) ?? [])];
   const tryDefs = candidates.length > 0 ? candidates : [];
   for (const def of tryDefs.concat(fuzzyPool(w0.norm))) {
     let fuzzy = false;
     let ok = true;
     let k = 0;
+    let loose = false;
+    let exactLetters = 0;
+    let otherFuzzy = false;
+    // Words OCR split in two ("SUB SCRIBER ID", "POL ICY NUMBER") are read joined.
+    let off = 0;
     for (; k < def.words.length; k++) {
-      const w = words[i + k];
+      let w = words[i + k + off];
       if (!w) {
         ok = false;
         break;
       }
-      const m = wordMatches(def.words[k]!, w.norm);
+      let m = wordMatches(def.words[k]!, w.norm);
+      const part = words[i + k + off + 1];
+      if (!m && part && def.words[k]!.length >= 5 && /^[a-z]{2,}$/.test(part.norm) && !/[:;]$/.test(w.text) &&
+        wordMatches(def.words[k]!, w.norm + part.norm) === 'exact') {
+        off++;
+        w = { ...part, text: w.text + part.text };
+        m = 'fuzzy';
+        otherFuzzy = true;
+      }
+      if (!m && !loose && def.words.length > 1 && looseWordMatch(def.words[k]!, w.norm)) {
+        loose = true;
+        m = 'fuzzy';
+      } else if (m === 'exact') exactLetters += def.words[k]!.replace(/[^a-z#]/g, '').replace('#', 'xx').length;
+      else if (m === 'fuzzy') otherFuzzy = true;
       if (!m) {
         ok = false;
         break;
@@ -227,19 +305,35 @@ export function matchLabelAt(words: readonly Word[], i: number): LabelMatch | nu
         break;
       }
     }
-    let end = i + k;
+    // A loosely read word needs the rest of the label read exactly ("Name", "Insurance", "#").
+    if (ok && loose && (otherFuzzy || exactLetters < 2)) ok = false;
+    let end = i + k + off;
     if (!ok) {
       // Words run together: "DateofBirth:" or "PatientName".
       const joined = def.words.join('').replace(/[^a-z0-9#]/g, '');
-      if (def.words.length > 1 && w0.norm.replace(/[^a-z0-9#]/g, '') === joined) {
+      const one = w0.norm.replace(/[^a-z0-9#]/g, '');
+      if (def.words.length > 1 && one === joined) {
         ok = true;
+        end = i + 1;
+      } else if (def.words.length > 1 && joined.endsWith('#') && one.endsWith('#') && joined.length >= 5 && one[0] === joined[0] &&
+        editDistance(one, joined) <= 2) {
+        // "Chan#" for "Chart #": a numbered label run together, its word misread; the "#" marks it.
+        ok = true;
+        fuzzy = true;
+        loose = true;
         end = i + 1;
       } else continue;
     }
     const last = words[end - 1]!;
-    const colon = /[:]$|[._…]{3,}$/.test(last.text) || /^([:]|[._…]{3,})/.test(words[end]?.text ?? '');
+    // OCR often reads a colon as a semicolon ("Provider; Dr. ...").
+    const colon = /[:;]$|[._…]{3,}$/.test(last.text) || /^([:;]|[._…]{3,})/.test(words[end]?.text ?? '');
     const m: LabelMatch = { def, start: i, end, colon, fuzzy };
-    if (!best || def.words.join(' ').length > best.def.words.join(' ').length) best = m;
+    // Longest label first, but an exactly read label beats a loosely read one of as many words.
+    const weight = def.words.length - (loose ? 0.5 : 0);
+    if (!best || weight > bestWeight || (weight === bestWeight && def.words.join(' ').length > best.def.words.join(' ').length)) {
+      best = m;
+      bestWeight = weight;
+    }
   }
   return best;
 }

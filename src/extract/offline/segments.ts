@@ -67,7 +67,18 @@ function splitGlued(words: Word[]): void {
       words.splice(i, 1, { ...w, text: c[1]!, norm: normWord(c[1]!), bbox: [x0, y0, cut, y1] }, { ...w, text: c[2]!, norm: normWord(c[2]!), bbox: [cut, y0, x1, y1] });
       continue;
     }
-    const m = /^([A-Za-z][A-Za-z.#/ ]{1,24}[:#])([^:]+)$/.exec(w.text);
+    // "Code(s):M70.61" too: a label may end in "(s)".
+    // "Number3930056": a label word run into a number without its colon. Only whole words:
+    // "GRP84045" or "MRN756930" are ids with a prefix, not a label and a number.
+    const n = /^(number|member|policy|account|phone|group|chart)(\d[\d-]{3,})$/i.exec(w.text);
+    if (n) {
+      const [x0, y0, x1, y1] = w.bbox;
+      const cut = x0 + ((x1 - x0) * n[1]!.length) / w.text.length;
+      words.splice(i, 1, { ...w, text: n[1]!, norm: normWord(n[1]!), bbox: [x0, y0, cut, y1] }, { ...w, text: n[2]!, norm: normWord(n[2]!), bbox: [cut, y0, x1, y1] });
+      i++;
+      continue;
+    }
+    const m = /^([A-Za-z][A-Za-z.#/ ]{1,24}(?:\(s\))?[:#])([^:]+)$/.exec(w.text);
     if (!m || /^https?/i.test(w.text) || /^\d/.test(m[1]!)) continue;
     const [x0, y0, x1, y1] = w.bbox;
     const cut = x0 + ((x1 - x0) * m[1]!.length) / w.text.length;
@@ -80,16 +91,36 @@ function splitGlued(words: Word[]): void {
 
 const HEADER_HINT = /\b(page|pg|p\.)\s*\d+|\b\d+\s*(of|\/)\s*\d+\b|\bfax\b|\bfrom\b|\d{1,2}:\d{2}/i;
 
+/** Median word height of a page (its body text size). */
+function medianWordHeight(page: LayoutPage): number {
+  const hs: number[] = [];
+  for (const b of page.blocks) for (const l of b.lines) for (const w of l.words) if (w.text.trim()) hs.push(w.bbox[3] - w.bbox[1]);
+  if (!hs.length) return 0;
+  hs.sort((a, b) => a - b);
+  return hs[hs.length >> 1]!;
+}
+
+/**
+ * OCR debris: a table rule or a cell border read as a "word" a fraction of a text line
+ * tall ("oo", "B", "i" one unit high). Never text; left in, it takes the place of the
+ * value beside or under a label.
+ */
+export function isDebrisWord(w: { text: string; bbox: readonly number[]; confidence: number }, medianHeight: number): boolean {
+  const h = w.bbox[3]! - w.bbox[1]!;
+  return medianHeight > 0 && h < medianHeight * 0.3 && w.text.trim().length <= 4;
+}
+
 export function buildPages(layout: DocumentLayout): PageInfo[] {
   let nextId = 0;
   const pages: PageInfo[] = [];
   for (const page of layout.pages) {
     const segments: Segment[] = [];
     let lineNo = 0;
+    const median = page.source === 'ocr' ? medianWordHeight(page) : 0;
     for (const block of page.blocks) {
       for (const line of block.lines) {
         const words: Word[] = line.words
-          .filter((w) => w.text.trim().length > 0)
+          .filter((w) => w.text.trim().length > 0 && !isDebrisWord(w, median))
           .map((w) => ({ text: w.text.trim(), norm: normWord(w.text), bbox: w.bbox, confidence: w.confidence }));
         if (words.length === 0) {
           lineNo++;

@@ -5,11 +5,12 @@
  */
 import type { FieldKey, FieldValue } from '../fields.ts';
 import {
-  countDigitFixes, findDate, isCommonIcd10, normalizeIcd10, normalizeIdentifier, normalizeNpi, normalizePhone,
-  normalizeProviderName, normalizeSex, normalizeState, normalizeUrgency, normalizeZip, parseCityStateZip,
-  parsePersonName, suggestIcd10, looksTruncatedIcd10, CREDENTIALS, NAME_WORD, dobProblem, recentDateProblem,
+  countDigitFixes, fixDigits, findDate, isCommonIcd10, normalizeIcd10, normalizeIdentifier, normalizeNpi, normalizePhone,
+  normalizeProviderName, normalizeSex, normalizeSexLoose, normalizeState, normalizeUrgency, normalizeZip, parseCityStateZip,
+  parsePersonName, suggestIcd10, looksTruncatedIcd10, repairCategoryLetter, CREDENTIALS, NAME_WORD, dobProblem, recentDateProblem,
 } from '../normalize/index.ts';
-import { findSpecialty } from '../normalize/specialty.ts';
+import { repairPayer } from '../normalize/payers.ts';
+import { findSpecialty, specialtyLike } from '../normalize/specialty.ts';
 import { boxState } from './checklist.ts';
 import { matchLabelAt } from './labels.ts';
 import type { Word } from './segments.ts';
@@ -40,7 +41,7 @@ function wordsInRange(words: readonly Word[], starts: number[], from: number, to
 
 /** Words that are labels or headings, never part of a person's name. */
 const LABEL_WORDS = /^(patient|name|physician|provider|referring|referral|insurance|carrier|priority|diagnosis|reason|address|member|group|clinic|practice|phone|fax|date|birth|sex|gender|specialty|signature|information|npi|dob|mrn|plan|payer|office|policy|comments|notes|consult|consultation|request|form|department|service|urgency|id)$/i;
-const NAME_STOP = /^(dob|d\.o\.b|date|born|sex|age|phone|mrn|id|male|female|y\/?o|yo)$/i;
+const NAME_STOP = /^(dob|d\.o\.b|date|born|birthdate|birthday|sex|gender|age|phone|mrn|id|male|female|y\/?o|yo)$/i;
 /** Prose words, lower case only ("A" can be a middle initial). */
 const PROSE = /^(is|was|has|for|with|who|and|the|a|an|to|at|on|in|of)$/;
 const TITLE = /^(mr|mrs|ms|miss|mx|dr)\.?$/i;
@@ -58,12 +59,31 @@ export function plausibleName(word: string): boolean {
 }
 
 /** A person's name at the start of `words`: "Doe, Jane A." or "Jane A. Doe" or "DOE, JANE". */
-export function readPersonName(words: readonly Word[]): { first: string; middle?: string; last: string; words: Word[] } | null {
+/**
+ * One letter of a capitalised name read in the wrong case ("WhitE", "AlleN", "DYke"):
+ * the name in its plain capitalised form. Names written so ("McAllister", "DeShawn",
+ * "JoAnn") have their capital inside, after two letters or more, and are left alone.
+ */
+export function fixCaseSlip(word: string): string {
+  const m = /^([A-Z][a-z]{2,})([A-Z])([,;.]?)$/.exec(word) ?? /^([A-Z])([A-Z][a-z]{2,})([,;.]?)$/.exec(word);
+  if (!m) return word;
+  return `${m[1]![0]}${(m[1]! + m[2]!).slice(1).toLowerCase()}${m[3]}`;
+}
+
+export function readPersonName(input: readonly Word[]): { first: string; middle?: string; last: string; words: Word[] } | null {
   const taken: Word[] = [];
+  const words = input.map((w) => {
+    const t = fixCaseSlip(w.text);
+    return t === w.text ? w : { ...w, text: t };
+  });
   for (const w of words) {
     const bare = w.text.replace(/[,;:]+$/, '');
     if (taken.length >= 5) break;
     if (NAME_STOP.test(bare) || PROSE.test(bare) || LABEL_WORDS.test(bare.replace(/\.$/, ''))) break;
+    // "Referring Physician: Dr. ...": a word with a colon is a label, never part of a name.
+    if (/:$/.test(w.text)) break;
+    // "Alice ). Northham": an initial OCR could not read, between two name words, is skipped.
+    if (/^[^A-Za-z0-9\s]{1,2}\.$/.test(w.text) && taken.length >= 1 && words[words.indexOf(w) + 1] && NAME_WORD.test(words[words.indexOf(w) + 1]!.text.replace(/[,;:]+$/, ''))) continue;
     if (!(NAME_WORD.test(bare) || /^[A-Z]\.?$/.test(bare) || TITLE.test(bare))) break;
     // Names are written capitalised; a lower-case word is prose.
     if (!/^[A-ZÀ-Ö]/.test(bare) && !/^(van|von|de|del|la|le|da|di|du)$/.test(bare)) break;
@@ -98,7 +118,7 @@ function readDate(key: 'patient.dob' | 'referral.date', words: readonly Word[], 
   return { key, value: found.value, words: used, repairs: countDigitFixes(raw.replace(/[A-Za-z]{3,}/g, '')), doubt: twoDigitYear ? 0.15 : 0 };
 }
 
-const PHONE_RE = /^(?:\+?1[\s.-]?)?(\(?[0-9OlIS]{3}\)?[\s.-]{0,2}[0-9OlIS]{3}[\s.-]{0,2}[0-9OlIS]{4})(?![0-9])/;
+const PHONE_RE = /^(?:\+?1[\s.-]?)?(\(?[0-9OlISZB]{3}\)?[\s.-]{0,2}[0-9OlISZB]{3}[\s.-]{0,2}[0-9OlISZB]{4})(?![0-9])/;
 
 function readPhone(key: FieldKey, words: readonly Word[]): ReadValue | null {
   const joined = joinWithOffsets(words);
@@ -115,19 +135,117 @@ function firstToken(words: readonly Word[]): Word | undefined {
   return words[0];
 }
 
+/**
+ * OCR debris around a value: a lone symbol or stray mark from a cell border before it
+ * ("+ 429655209", "i UnitedHealthcare", "• Aetna"), quote marks glued to a word
+ * ("‘Hussain", "Unit’"). Dropped before reading; the value's own words are kept.
+ */
+export function dropDebris(input: readonly Word[]): Word[] {
+  let words = input.map((w) => {
+    const t = w.text.replace(/^[‘“"`«»]+(?=[A-Za-z0-9])/, '').replace(/(?<=[A-Za-z0-9.])[’”"`«»]+(,?)$/, '$1');
+    return t === w.text ? w : { ...w, text: t };
+  });
+  while (words.length > 1) {
+    const t = words[0]!.text;
+    const next = words[1]!.text;
+    const symbol = /^[+*•·~«»¬°^=_'‘’"“”`]$/.test(t);
+    // A lone lower-case letter before a capitalised word or a number is a mark, not a word of the value.
+    // Not a checkbox glyph ("o Neurology" is an empty box, read by the checkbox readers).
+    const mark = /^[a-z]$/.test(t) && /^[A-Z0-9]/.test(next) && w0Conf(words) < 0.9 && boxState(t) === null;
+    if (!symbol && !mark) break;
+    words = words.slice(1);
+  }
+  return words;
+}
+
+function w0Conf(words: readonly Word[]): number {
+  return words[0]!.confidence;
+}
+
+/**
+ * A proper name OCR split inside a word ("Kaiser Perman ente", "1356 Mea dow Dr"): in a
+ * name every word starts with a capital or a digit, so a lower-case piece after a
+ * letter is the rest of that word (small linking words excepted). And the reverse: a
+ * street type OCR ran into the street's name ("JeffersonLn") is a word of its own.
+ */
+export function joinSplitWords(text: string): string {
+  text = text.replace(/([a-z]{2})(St|Ave|Rd|Dr|Ln|Blvd|Ct|Way|Pkwy|Trl|Pl|Cir|Hwy)(?=[.,]?(\s|$))/g, '$1 $2');
+  // Street types and units read in lower case ("Hampton dr") are words of their own.
+  return text.replace(/([A-Za-z])\s(?!(?:of|and|the|for|on|at|de|la|del|da|di|du|van|von|y|st|dr|rd|ln|ave|av|blvd|ct|way|pkwy|trl|pl|cir|hwy|apt|ste|unit|suite|sq|ter|loop|run|pass)\b)([a-z]{2,})/g, '$1$2');
+}
+
+/**
+ * The Medicare Beneficiary Identifier: 11 characters, digit-letter pattern
+ * N A AN N A AN N A A N N, letters never S, L, O, I, B or Z. Those letters in an MBI
+ * are OCR slips of 5, 1, 0, 1, 8, 2: repaired only when the whole id then fits.
+ */
+const MBI = /^[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9][AC-HJKMNP-RT-Y]{2}[0-9]{2}$/;
+const MBI_DIGIT: Record<string, string> = { O: '0', D: '0', Q: '0', I: '1', L: '1', S: '5', B: '8', Z: '2', G: '6' };
+/** N digit, A letter, C either. */
+const MBI_KINDS = 'NACNACNAANN';
+
+export function repairMbi(id: string): { value: string; repairs: number } | null {
+  if (id.length !== 11) return null;
+  if (MBI.test(id)) return { value: id, repairs: 0 };
+  let repairs = 0;
+  let out = '';
+  for (let i = 0; i < 11; i++) {
+    const ch = id[i]!;
+    const kind = MBI_KINDS[i]!;
+    // Letters an MBI never uses stand for digits wherever a digit may go.
+    if ((kind === 'N' || kind === 'C') && MBI_DIGIT[ch]) {
+      out += MBI_DIGIT[ch];
+      repairs++;
+    } else out += ch;
+  }
+  return repairs > 0 && MBI.test(out) ? { value: out, repairs } : null;
+}
+
+/**
+ * Look-alike letters inside the digit run of an id ("U46I437384", "MR-5330B6",
+ * "XG0119983l0"): an optional letter prefix, then a run of six characters or more
+ * (five digits at least) with at most two of O, I, l, S, B, Z among them, which are OCR slips of 0, 1, 1, 5, 8, 2.
+ * Anything else is kept as written.
+ */
+export function repairIdDigits(id: string): { value: string; repairs: number } {
+  const m = /^([A-Za-z]{0,4}-?)([0-9OILSBZol]+)$/.exec(id);
+  if (!m || !/^\d/.test(m[2]!) && m[1] === '') return { value: id, repairs: 0 };
+  const run = m[2]!;
+  const looks = run.replace(/\d/g, '').length;
+  if (looks === 0 || looks > 2 || run.length < 6 || run.length - looks < 5) return { value: id, repairs: 0 };
+  return { value: m[1] + fixDigits(run), repairs: looks };
+}
+
 function readIdentifier(key: FieldKey, words: readonly Word[]): ReadValue | null {
   const w = firstToken(words);
   if (!w) return null;
-  // "W 993 297 588" split by OCR: join digit runs that follow.
+  // "W 993 297 588", "W70 989 694 8" or "8N K2K29NX43" split by OCR: digit groups that
+  // follow at about a word space, or a piece with a digit that follows closer than one.
   const parts = [w];
-  for (const next of words.slice(1, 4)) {
-    if (/^\d{2,}$/.test(next.text) && next.bbox[0] - parts[parts.length - 1]!.bbox[2] < 8) parts.push(next);
+  const h = Math.max(4, w.bbox[3] - w.bbox[1]);
+  for (const next of words.slice(1, 6)) {
+    const gap = next.bbox[0] - parts[parts.length - 1]!.bbox[2];
+    const joined = parts.map((p) => p.text).join('') + next.text;
+    if (joined.replace(/[,;]$/, '').length > 20) break;
+    if (/[,;.)]$/.test(parts[parts.length - 1]!.text)) break;
+    if (/^\d+[,;.)]*$/.test(next.text) && /[\dA-Za-z]$/.test(parts[parts.length - 1]!.text) && gap < Math.max(8, h * 1.1)) parts.push(next);
+    else if (/^[A-Za-z0-9]*\d[A-Za-z0-9]*[,;]?$/.test(next.text) && /[A-Za-z0-9]$/.test(parts[parts.length - 1]!.text) && gap < h * 0.3) parts.push(next);
     else break;
   }
-  const raw = parts.map((p) => p.text).join('').replace(/[,;]$/, '');
-  const value = normalizeIdentifier(raw);
+  const raw = parts.map((p) => p.text).join('').replace(/[,;.)]+$/, '');
+  let value = normalizeIdentifier(raw);
   if (!value) return null;
-  return { key, value, words: parts, repairs: 0, doubt: 0 };
+  let repairs = 0;
+  const mbi = key === 'insurance.memberId' ? repairMbi(value) : null;
+  if (mbi && mbi.repairs > 0) {
+    value = mbi.value;
+    repairs = mbi.repairs;
+  } else if (!mbi) {
+    const fixed = repairIdDigits(value);
+    value = fixed.value;
+    repairs = fixed.repairs;
+  }
+  return { key, value, words: parts, repairs, doubt: 0 };
 }
 
 function readMrn(words: readonly Word[]): ReadValue | null {
@@ -135,7 +253,8 @@ function readMrn(words: readonly Word[]): ReadValue | null {
   if (!w) return null;
   const raw = w.text.replace(/^[#:]+|[,;.]+$/g, '');
   if (!/^[A-Za-z0-9][A-Za-z0-9-]{1,24}$/.test(raw) || !/\d/.test(raw)) return null;
-  return { key: 'patient.mrn', value: raw, words: [w], repairs: 0, doubt: 0 };
+  const fixed = repairIdDigits(raw);
+  return { key: 'patient.mrn', value: fixed.value, words: [w], repairs: fixed.repairs, doubt: 0 };
 }
 
 function readNpi(words: readonly Word[]): ReadValue | null {
@@ -154,8 +273,20 @@ function readSex(words: readonly Word[]): ReadValue | null {
   if (!w) return null;
   // "☒ M ☐ F", "X M [ ] F": boxes, read by checklist.ts; "X" here is a mark, not sex X.
   if (boxState(w.text) !== null && words[1] && /^(m|f|male|female)[,;]?$/i.test(words[1].text)) return null;
+  // "0 o M [X] F": box glyphs among two options: a checkbox row, never read as a value here ("0" is no age).
+  const head = words.slice(0, 6);
+  if (head.some((x) => boxState(x.text) !== null) && head.filter((x) => /^(m|f|male|female)[,;]?$/i.test(x.text)).length >= 2) return null;
   const value = normalizeSex(w.text.replace(/[,;]$/, ''));
+  // "M  F" or "Male Female" with no readable mark: an option row (boxes drawn, not text), not a value.
+  const option = (t: string) => /^(m|f|male|female)[,;/]?$/i.test(t) ? normalizeSex(t.replace(/[,;/]$/, '')) : null;
+  if (value && option(w.text) && words.slice(1, 4).some((x) => option(x.text) !== null && option(x.text) !== value)) return null;
   if (value) return { key: 'patient.sex', value, words: [w], repairs: 0, doubt: 0 };
+  // "Femole": a sex word with one OCR slip.
+  const loose = /^[A-Za-z]{4,7}[,;]?$/.test(w.text) ? normalizeSexLoose(w.text) : null;
+  if (loose) return { key: 'patient.sex', value: loose, words: [w], repairs: 1, doubt: 0 };
+  // "FF": a letter read twice.
+  const twice = /^([MF])\1[,;]?$/.exec(w.text);
+  if (twice) return { key: 'patient.sex', value: twice[1]!, words: [w], repairs: 1, doubt: 0.05 };
   // "Age/Sex: 62/F", "62 F", "62 y/o female".
   for (const x of words.slice(0, 4)) {
     const m = /^(?:\d{1,3}\s*(?:y\/?o|yo|y)?\s*\/?\s*)?(m|f|male|female)[,;.]?$/i.exec(x.text);
@@ -185,13 +316,21 @@ function readZip(words: readonly Word[]): ReadValue | null {
 
 /** "Austin, TX 78731" → three values. */
 export function readCityStateZip(words: readonly Word[]): ReadValue[] {
-  for (let n = Math.min(words.length, 6); n >= 3; n--) {
+  // Two words when OCR ran the state into the ZIP ("Tampa, FL33698").
+  for (let n = Math.min(words.length, 6); n >= 2; n--) {
     const ws = words.slice(0, n);
     const parsed = parseCityStateZip(ws.map((w) => w.text).join(' '));
     if (!parsed) continue;
     const zipWord = ws[ws.length - 1]!;
     const stateWords = ws.filter((w) => normalizeState(w.text.replace(/[,.]$/, '')) === parsed.state).slice(-1);
     const cityWords = ws.slice(0, Math.max(1, ws.indexOf(stateWords[0] ?? zipWord)));
+    // A city garbled by OCR ("prenEenIwIL": case flipping inside a word) is left out; state and ZIP still stand.
+    if (!parsed.city.split(/[\s-]+/).every((p) => p.length <= 3 || plausibleName(p))) {
+      return [
+        { key: 'patient.address.state', value: parsed.state, words: stateWords.length ? stateWords : [zipWord], repairs: 0, doubt: 0 },
+        { key: 'patient.address.postalCode', value: parsed.postalCode, words: [zipWord], repairs: countDigitFixes(zipWord.text), doubt: 0 },
+      ];
+    }
     return [
       { key: 'patient.address.city', value: parsed.city, words: cityWords, repairs: 0, doubt: 0 },
       { key: 'patient.address.state', value: parsed.state, words: stateWords.length ? stateWords : [zipWord], repairs: 0, doubt: 0 },
@@ -202,35 +341,44 @@ export function readCityStateZip(words: readonly Word[]): ReadValue[] {
 }
 
 /** A street line, and the city/state/ZIP when they follow on the same line. */
-export function readAddress(words: readonly Word[]): ReadValue[] {
-  if (words.length === 0) return [];
+export function readAddress(input: readonly Word[]): ReadValue[] {
+  if (input.length === 0) return [];
+  // "50B8 Jefferson Blvd": look-alike letters between the digits of a house number.
+  let words = input;
+  const num = words[0]!.text;
+  if (/^\d[\dOoIlSBZ]*[OoIlSBZ][\dOoIlSBZ]*\d$/.test(num)) words = [{ ...words[0]!, text: fixDigits(num) }, ...words.slice(1)];
+  const fixes = words === input ? 0 : countDigitFixes(num);
   const text = words.map((w) => w.text).join(' ');
   if (!/^\d+[A-Za-z]?\s+\S/.test(text) && !/^p\.?\s*o\.?\s*box/i.test(text)) return [];
   // Try "line1, City, ST ZIP" splits.
-  for (let cut = 2; cut < words.length - 2; cut++) {
+  for (let cut = 2; cut < words.length - 1; cut++) {
     const tail = readCityStateZip(words.slice(cut));
     if (tail.length && words[cut - 1]!.text.endsWith(',')) {
       const lineWords = words.slice(0, cut);
       const line1 = lineWords.map((w) => w.text).join(' ').replace(/,$/, '');
-      return [{ key: 'patient.address.line1', value: line1, words: lineWords, repairs: 0, doubt: 0 }, ...tail];
+      return [{ key: 'patient.address.line1', value: joinSplitWords(line1), words: lineWords, repairs: fixes + (joinSplitWords(line1) === line1 ? 0 : 1), doubt: 0 }, ...tail];
     }
   }
   // "12 Oak St Austin TX 78701": the street ends at its type word or unit.
   const STREET_END = /^(st|street|ave|avenue|rd|road|dr|drive|ln|lane|blvd|ct|court|way|pkwy|trl|trail|pl|place|cir|hwy|loop|pass|run|ter|sq)\.?,?$/i;
-  for (let cut = 2; cut < words.length - 2; cut++) {
+  // "WillowPkwy": the street type run into the name (in its own capitals, so "Forest" is not "St").
+  const GLUED_END = /[a-z](St|Ave|Rd|Dr|Ln|Blvd|Ct|Way|Pkwy|Trl|Pl|Cir|Hwy)\.?,?$/;
+  for (let cut = 2; cut < words.length - 1; cut++) {
     const prev = words[cut - 1]!.text;
     const unit = /^(apt|unit|ste|suite|#)/i.test(words[cut]!.text);
     const afterUnit = /^#\w+,?$/.test(prev) || (cut >= 2 && /^(apt|unit|ste|suite)\.?$/i.test(words[cut - 2]!.text));
-    if (!(STREET_END.test(prev) || afterUnit) || unit) continue;
+    if (!(STREET_END.test(prev) || GLUED_END.test(prev) || afterUnit) || unit) continue;
     const tail = readCityStateZip(words.slice(cut));
     if (tail.length) {
       const lineWords = words.slice(0, cut);
-      return [{ key: 'patient.address.line1', value: lineWords.map((w) => w.text).join(' ').replace(/,$/, ''), words: lineWords, repairs: 0, doubt: 0.05 }, ...tail];
+      const line1 = lineWords.map((w) => w.text).join(' ').replace(/,$/, '');
+      return [{ key: 'patient.address.line1', value: joinSplitWords(line1), words: lineWords, repairs: fixes + (joinSplitWords(line1) === line1 ? 0 : 1), doubt: 0.05 }, ...tail];
     }
   }
   const line1 = text.replace(/[,;]$/, '');
   if (line1.length > 60) return [];
-  return [{ key: 'patient.address.line1', value: line1, words: [...words], repairs: 0, doubt: 0 }];
+  const joined = joinSplitWords(line1);
+  return [{ key: 'patient.address.line1', value: joined, words: [...words], repairs: fixes + (joined === line1 ? 0 : 1), doubt: 0 }];
 }
 
 function readCity(words: readonly Word[]): ReadValue | null {
@@ -252,14 +400,29 @@ export function readDiagnosisCodes(words: readonly Word[]): ReadValue | null {
   let doubt = 0;
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
-    let raw = w.text.replace(/^[([]+|[)\],;:.]+$/g, '');
-    // "M54. 50" split by OCR.
-    if (/^[A-Z0-9][0-9OlIS][0-9A-Z]\.$/i.test(w.text) && words[i + 1] && /^[0-9A-Z]{1,4}[,;)]?$/i.test(words[i + 1]!.text)) {
-      raw = `${w.text}${words[i + 1]!.text.replace(/[,;)]$/, '')}`;
+    const lead = w.text.replace(/^[([«"'‘“]+/, '');
+    let raw = lead.replace(/[)\],;:.]+$/g, '');
+    const parts = [w];
+    // "M54. 50" or "(M62. 81)." split by OCR.
+    const next = words[i + 1];
+    if (/^[A-Z0-9$][0-9OlIS][0-9A-Z]\.$/i.test(lead) && next && /^[0-9A-Z]{1,4}[)\],;:.]*$/i.test(next.text)) {
+      raw = `${lead}${next.text.replace(/[)\],;:.]+$/, '')}`;
+      parts.push(next);
+      i++;
     }
-    if (!/^[A-Za-z0-9]{3}(\.[A-Za-z0-9]{1,4})?$/.test(raw) || !/[0-9]/.test(raw)) continue;
+    const fixed = repairCategoryLetter(raw);
+    if (fixed) {
+      if (!codes.includes(fixed.code)) codes.push(fixed.code);
+      repairs++;
+      doubt = Math.max(doubt, fixed.doubt);
+      used.push(...parts);
+      continue;
+    }
+    const dotless = /^[A-Z][0-9][0-9A-Z]{2,5}$/i.test(raw) && isCommonIcd10(`${raw.slice(0, 3)}.${raw.slice(3)}`.toUpperCase());
+    if (!(dotless || /^[A-Za-z0-9]{3}(\.[A-Za-z0-9]{1,4})?$/.test(raw)) || !/[0-9]/.test(raw)) continue;
     if (!/^[A-Za-z]/.test(raw) && !/^[01][0-9]/.test(raw)) continue;
-    if (!/\./.test(raw) && raw.length > 3) continue;
+    // A code whose dot OCR lost ("F411"): only when the dotted reading is a listed code.
+    if (!/\./.test(raw) && raw.length > 3 && !dotless) continue;
     const c = normalizeIcd10(raw);
     if (!c) continue;
     let code = c.code;
@@ -274,7 +437,7 @@ export function readDiagnosisCodes(words: readonly Word[]): ReadValue | null {
     if (looksTruncatedIcd10(code)) doubt = Math.max(doubt, 0.3);
     repairs += c.repaired;
     if (!codes.includes(code)) codes.push(code);
-    used.push(w);
+    used.push(...parts);
   }
   if (!codes.length) return null;
   return { key: 'referral.diagnosisCodes', value: codes, words: used, repairs, doubt };
@@ -290,22 +453,39 @@ function readUrgency(input: readonly Word[]): ReadValue | null {
   for (const w of words) {
     const prev = merged[merged.length - 1];
     if (prev && /^[[(]$/.test(prev.text) && /^[\])]$/.test(w.text)) merged[merged.length - 1] = { ...prev, text: `${prev.text} ${w.text}` };
-    else merged.push(w);
+    // "Non urgent" is one option (routine), not "urgent".
+    else if (prev && /^(non|not)-?$/i.test(prev.text) && /^urgent/i.test(w.text)) merged[merged.length - 1] = { ...prev, text: `non-${w.text}`, bbox: [prev.bbox[0], prev.bbox[1], w.bbox[2], w.bbox[3]] };
+    else merged.push({ ...w, text: w.text.replace(/^["'‘’“”«]+(?=[A-Za-z])/, '') });
   }
   words = merged;
+  // OCR writes empty boxes as "J", "[1", "[J", "CJ"; a single letter other than x is an empty box only then.
+  const boxOf = (t: string): boolean | null => {
+    if (marks.test(t)) return true;
+    if (/^(\[\s?\]|☐|□|\(\s?\)|o)$/i.test(t)) return false;
+    const st = boxState(t);
+    if (st === 'off') return false;
+    if (st === 'on' && !/^[A-Za-z]{1,2}$/.test(t)) return true;
+    return null;
+  };
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     const glued = /^(\[x\]|☒|☑|■|\(x\))(.+)$/i.exec(w.text);
     const value = normalizeUrgency((glued ? glued[2]! : w.text).replace(/[,;:]$/, ''));
     if (!value) continue;
     const prev = words[i - 1];
-    const marked = glued ? true : prev ? marks.test(prev.text) ? true : /^(\[\s?\]|☐|□|\(\s?\)|o)$/i.test(prev.text) ? false : null : null;
+    const marked = glued ? true : prev ? boxOf(prev.text) : null;
     options.push({ value, word: w, marked });
   }
   if (!options.length) return null;
   const boxed = options.filter((o) => o.marked !== null);
   if (boxed.length) {
     const on = boxed.filter((o) => o.marked);
+    // Every other option reads as an empty box and one has no box at all: a filled box that
+    // OCR dropped ("Routine   J Urgent   [1 STAT"). Taken, with doubt.
+    if (on.length === 0 && options.length >= 2 && boxed.length === options.length - 1) {
+      const lone = options.find((o) => o.marked === null)!;
+      return { key: 'referral.urgency', value: lone.value, words: [lone.word], repairs: 0, doubt: 0.2 };
+    }
     if (on.length !== 1) return null;
     // Every other option must read as an empty box, or the marks are not trustworthy.
     if (boxed.length < options.length - 1) return null;
@@ -329,13 +509,33 @@ function readText(key: FieldKey, input: readonly Word[]): ReadValue | null {
   // A value that is itself a label ("Insurance Carrier") is a misread layout, not a value.
   const lm = matchLabelAt(words, 0);
   if (lm && lm.end >= words.length - 0) return null;
+  // "(insurance) is WellCare": a sentence, not a labelled value.
+  if ((key === 'insurance.payer' || key === 'referringProvider.practice') && /^(is|was|are|by|through|with|under|via|through)$/.test(words[0]?.text ?? '')) return null;
+  // "Office hone": another field's label with one misread word, not a payer or practice.
+  if (lm && (key === 'insurance.payer' || key === 'referringProvider.practice') && lm.end >= words.length - 1 && lm.def.slot !== key &&
+    !(key === 'referringProvider.practice' && lm.def.slot === 'practice')) return null;
   const text = words.map((w) => w.text).join(' ').replace(/^[-–:]\s*/, '').replace(/[,;.]$/, '').trim();
   if (!/[A-Za-z]{2}/.test(text) || text.length > 300) return null;
+  // A reason says something: OCR debris ("RR", "oo") beside the label is not one.
+  if (key === 'referral.reason' && !/[A-Za-z]{3}/.test(text)) return null;
   // A priority word is never the reason (a caption layout read one row off).
   if (key === 'referral.reason' && normalizeUrgency(text) !== null) return null;
+  // A line that starts with a code is a diagnosis line, perhaps the next row's: a doubtful reason.
+  if (key === 'referral.reason' && /^[([]?[A-TV-Z]\d[0-9A-Z](\.[0-9A-Z]{1,4})?\b/.test(text)) return { key, value: text, words: [...words], repairs: 0, doubt: 0.15 };
   // A payer or practice is named by at least one word that is not a form label
   // ("Insurance 10" is a misread "Insurance ID", not a plan).
   if ((key === 'insurance.payer' || key === 'referringProvider.practice') && !text.split(/\s+/).some((t) => /^[A-Za-z][A-Za-z&'’-]{2,}[,.]?$/.test(t) && !LABEL_WORDS.test(t.replace(/[,.]$/, '')))) return null;
+  if (key === 'insurance.payer') {
+    // "UnitedHealthcare LT": a short low-confidence speck after the name (a cell border) is not part of it.
+    const last = words[words.length - 1]!;
+    if (words.length > 1 && last.text.length <= 2 && last.confidence < 0.5 && !/^(of|co)$/i.test(last.text)) {
+      return readText(key, words.slice(0, -1));
+    }
+    // "Kaiser Perman ente": a name split by OCR inside a word; "Cgna": a letter misread.
+    const joined = joinSplitWords(text);
+    const fixed = repairPayer(joined);
+    if (fixed || joined !== text) return { key, value: fixed ?? joined, words: [...words], repairs: 1, doubt: 0 };
+  }
   return { key, value: text, words: [...words], repairs: 0, doubt: 0 };
 }
 
@@ -346,7 +546,26 @@ function readSpecialty(words: readonly Word[]): ReadValue | null {
   // A labelled specialty is kept as written ("Physical Therapy - Eval & Treat"), up to six words.
   const t0 = readText('referral.specialty', words);
   if (t0 && /^(consultation|consult|referral|evaluation|request|other|n\/a|none|see below|see attached)$/i.test(t0.value as string)) return null;
-  if (t0 && (t0.value as string).split(' ').length <= 6 && !/\d/.test(t0.value as string) && /^[A-Za-z]/.test(t0.value as string)) return { ...t0, doubt: findSpecialty(t0.value as string) ? 0 : 0.05 };
+  const v = t0?.value as string | undefined;
+  // An instruction ("Please evaluate and treat") is not a service's name, nor is an organisation
+  // whose name contains one ("Austin Orthopedics Associates").
+  if (v && /^(please|evaluat\w*|eval|see|treat|assess\w*)\b/i.test(v)) return null;
+  if (v && /\b(associates|group|llc|inc|pllc|partners|institute|hospital|specialists|network|university)\b/i.test(v)) return null;
+  // A person ("Dr. Lee", "Amar Lee, MD") is who, not which service.
+  const person = (p: string) => /(^|[\s,(])(dr|md|do|np|pa-c|fnp(-c)?|aprn|dpt|mr|mrs|ms)\.?($|[\s,)])/i.test(p);
+  if (t0 && v && v.split(' ').length <= 6 && !/\d/.test(v) && /^[A-Za-z]/.test(v)) {
+    // "Cardiology (Dr. Amar Lee)", "Dr. Lee, Cardiology": the service part only, below.
+    const parts = v.split(/\s*[,;()]\s*/).filter(Boolean);
+    const fits = (p: string) => {
+      const sp = findSpecialty(p);
+      return (sp !== null && sp.index === 0 && sp.value.length >= p.length * 0.6) || specialtyLike(p);
+    };
+    if (parts.every(fits) || (parts.length === 1 && !person(v))) {
+      // Known, or written like a discipline ("Heart & Vascular"), or a word we cannot place ("Pronty").
+      const sp = findSpecialty(v);
+      return { ...t0, doubt: sp && sp.index === 0 ? 0 : specialtyLike(v) ? 0.05 : 0.1 };
+    }
+  }
   const text = words.map((w) => w.text).join(' ');
   const s = findSpecialty(text);
   if (s) {
@@ -355,7 +574,7 @@ function readSpecialty(words: readonly Word[]): ReadValue | null {
     return { key: 'referral.specialty', value: s.value, words: used, repairs: 0, doubt: 0 };
   }
   const t = readText('referral.specialty', words);
-  if (!t || (t.value as string).split(' ').length > 5) return null;
+  if (!t || (t.value as string).split(' ').length > 5 || person(t.value as string)) return null;
   return { ...t, doubt: 0.1 };
 }
 
@@ -368,6 +587,7 @@ export function readValue(key: FieldKey | 'patientName' | 'cityStateZip', input:
   let words = input;
   if (words[0] && /^([#:|]+|[._…]{2,})[^#:|._…]/.test(words[0].text)) words = [{ ...words[0], text: words[0].text.replace(/^([#:|]+|[._…]{2,})/, '') }, ...words.slice(1)];
   while (words[0] && /^([#:|]+|[._\-–—…]{2,})$/.test(words[0].text)) words = words.slice(1);
+  words = dropDebris(words);
   if (words.length === 0) return [];
   const one = (v: ReadValue | null): ReadValue[] => (v ? [v] : []);
   switch (key) {
@@ -379,7 +599,10 @@ export function readValue(key: FieldKey | 'patientName' | 'cityStateZip', input:
         { key: 'patient.lastName', value: n.last, words: n.words.filter((w) => n.last.split(' ').includes(w.text.replace(/[,.]$/, ''))), repairs: 0, doubt: 0 },
       ];
       // A middle name is initials or name-like words; OCR debris ("Cos EE") is dropped, not reported.
-      const middleOk = n.middle !== undefined && n.middle.split(' ').every((p) => /^[A-Z]\.?$/.test(p) || plausibleName(p));
+      // A whole middle name read with very low OCR confidence is usually a smudge or a cell border.
+      const middleWords = n.words.filter((w) => n.middle !== undefined && n.middle.split(' ').includes(w.text.replace(/[,.]+$/g, '')));
+      const middleOk = n.middle !== undefined && n.middle.split(' ').every((p) => /^[A-Z]\.?$/.test(p) || plausibleName(p)) &&
+        !middleWords.some((w) => w.text.replace(/[,.]+$/g, '').length > 1 && w.confidence < 0.4);
       if (n.middle && middleOk) out.push({ key: 'patient.middleName', value: n.middle, words: n.words.filter((w) => w.text.replace(/[,.]+$/g, '') === n.middle), repairs: 0, doubt: 0 });
       for (const o of out) if (o.words.length === 0) o.words = n.words;
       return out;
@@ -388,10 +611,14 @@ export function readValue(key: FieldKey | 'patientName' | 'cityStateZip', input:
     case 'patient.lastName':
     case 'patient.middleName': {
       const w = words[0]!;
-      const bare = w.text.replace(/[,;]$/, '').replace(key === 'patient.middleName' ? /\.$/ : /$^/, '');
+      // "Fist Name", "Middle Initial": another column's caption, not a value.
+      if (words[1] && /^(name|initial|init)[:.]?$/i.test(words[1].text)) return [];
+      const bare = fixCaseSlip(w.text.replace(/[,;]$/, '').replace(key === 'patient.middleName' ? /\.$/ : /$^/, ''));
       if (!NAME_WORD.test(bare) || /\.$/.test(bare) && key !== 'patient.middleName') return [];
       if (NAME_STOP.test(bare) || LABEL_WORDS.test(bare)) return [];
       if (key !== 'patient.middleName' && !plausibleName(bare)) return [];
+      // Two letters read with low OCR confidence ("PE") are more often a smudge than a name like "Ng".
+      if (bare.length <= 2 && w.confidence < 0.5 && key !== 'patient.middleName') return [];
       return [{ key, value: bare, words: [w], repairs: 0, doubt: 0 }];
     }
     case 'referringProvider.name': {

@@ -3,14 +3,35 @@
  * Letter pages (612×792 pt), words measured at about half the font size per
  * character, lines grouped into blocks, optional OCR-style noise.
  */
+import { buildBlocks } from '../../decode/layout-builder.ts';
 import type { BBox, DocumentLayout, LayoutBlock, LayoutLine, LayoutPage, LayoutWord } from '../../layout.ts';
-import type { Rng } from './rng.ts';
+import { Rng } from './rng.ts';
 
 export interface Noise {
   /** Probability a word is misread. */
   wordError: number;
   /** Word confidence range for clean words. */
   clean: [number, number];
+  /** Page-level degradations of scans, faxes and photos (see degradePage); none when absent. */
+  degrade?: Degrade;
+}
+
+/**
+ * What real OCR of an image page does beyond misreading single words, applied
+ * when the page is built; the words are then regrouped into lines and blocks by
+ * the decoder's own layout builder, as a decoded image page is.
+ */
+export interface Degrade {
+  /** Chance a word of 6+ letters comes out split in two ("Hyperparathyroidism" -> "Hyperpara thyroidism"). */
+  split: number;
+  /** Chance a word ending in ":" is glued to the word after it ("Code(s):M70.61"). */
+  glue: number;
+  /** At most this many stray low-confidence marks (speckle, rules, the page edge) per page. */
+  marks: number;
+  /** Largest residual tilt of the baselines, in points of drift per 100 points across. */
+  tilt: number;
+  /** Largest vertical jitter of a single word's box, in points. */
+  jitter: number;
 }
 
 export const NO_NOISE: Noise = { wordError: 0, clean: [1, 1] };
@@ -18,9 +39,19 @@ export const NO_NOISE: Noise = { wordError: 0, clean: [1, 1] };
 const DIGIT_SWAP: Record<string, string> = { '0': 'O', '1': 'l', '5': 'S', '8': 'B', '2': 'Z' };
 /** Digit-for-digit slips real OCR makes with high confidence (4→1, 9→0, 3↔8 ...). */
 const DIGIT_DIGIT: Record<string, string> = { '4': '1', '9': '0', '3': '8', '8': '3', '1': '7', '7': '1', '6': '5', '5': '6', '0': '8' };
-const LETTER_SWAP: Record<string, string> = { l: '1', O: '0', o: 'c', e: 'c', m: 'rn', i: 'l', a: 'o', n: 'h', rn: 'm', h: 'b', u: 'v', c: 'e' };
+const LETTER_SWAP: Record<string, string> = { l: '1', I: '1', O: '0', o: 'c', e: 'c', m: 'rn', i: 'l', a: 'o', n: 'h', rn: 'm', h: 'b', u: 'v', c: 'e' };
+
+/** What OCR makes of a code's category letter ("S83.241A" -> "$83.241A", "Z47.1" -> "247.1", "I73.9" -> "173.9"). */
+const CODE_LETTER: Record<string, string[]> = { S: ['5', '$'], Z: ['2', '7'], I: ['1', 'l'], B: ['8'], G: ['6'], O: ['0'] };
 
 function corrupt(text: string, rng: Rng): string {
+  // ICD-10 codes: the category letter read as a look-alike, or the dot lost ("F41.1" -> "F411").
+  const code = /^([(]?)([A-Z])(\d[0-9A-Z])\.([0-9A-Z]{1,4})([,;)]*)$/.exec(text);
+  if (code && rng.chance(0.6)) {
+    const [, open, letter, mid, sub, close] = code;
+    const alt = CODE_LETTER[letter!];
+    return alt && rng.chance(0.6) ? `${open}${rng.pick(alt)}${mid}.${sub}${close}` : `${open}${letter}${mid}${sub}${close}`;
+  }
   const chars = [...text];
   const idx = rng.int(0, chars.length - 1);
   const ch = chars[idx]!;
@@ -46,6 +77,12 @@ export class PageBuilder {
 
   /** Places text at (x, y = top of the line); returns the right edge. */
   text(x: number, y: number, text: string, size = 10): number {
+    // A tab separates cells of one row (checkbox options spread across the page).
+    if (text.includes('\t')) {
+      let cx = x;
+      for (const cell of text.split('\t')) cx = (cell.trim() ? this.text(cx, y, cell, size) : cx) + size * 4;
+      return cx - size * 4;
+    }
     const words: LayoutWord[] = [];
     let cx = x;
     const parts = text.split(/\s+/).filter(Boolean);
@@ -94,8 +131,56 @@ export class PageBuilder {
 
   build(source: LayoutPage['source']): LayoutPage {
     this.endBlock();
-    return { pageNumber: this.pageNumber, width: this.width, height: this.height, source: this.blocks.length ? source : 'blank', blocks: this.blocks };
+    const blocks = this.noise.degrade && this.blocks.length ? degradePage(this.blocks, this.noise.degrade, this.pageNumber, this.width, this.height) : this.blocks;
+    return { pageNumber: this.pageNumber, width: this.width, height: this.height, source: blocks.length ? source : 'blank', blocks };
   }
+}
+
+const MARKS = ['i', 'l', 'oo', 'Co', 'E', 'ee', '[J', 'a', 'RE', '1'];
+
+/**
+ * The page's words with OCR's page-level slips (split and glued words, stray
+ * marks, tilted and jittery baselines), regrouped by the decoder's layout
+ * builder. Seeded from the page's own text, so the generator's main stream (and
+ * every other document of a seeded set) is unchanged by it.
+ */
+export function degradePage(blocks: LayoutBlock[], d: Degrade, pageNumber: number, width: number, height: number): LayoutBlock[] {
+  const lines = blocks.flatMap((b) => b.lines);
+  let seed = 2166136261 ^ pageNumber;
+  for (const l of lines) for (let i = 0; i < l.text.length; i++) seed = Math.imul(seed ^ l.text.charCodeAt(i), 16777619);
+  const rng = new Rng(seed);
+  const tilt = rng.float(-d.tilt, d.tilt) / 100;
+  const words: LayoutWord[] = [];
+  for (const line of lines) {
+    const ws = line.words;
+    for (let i = 0; i < ws.length; i++) {
+      let w = ws[i]!;
+      const next = ws[i + 1];
+      if (next && /:$/.test(w.text) && rng.chance(d.glue)) {
+        w = { text: `${w.text}${next.text}`, bbox: [w.bbox[0], Math.min(w.bbox[1], next.bbox[1]), next.bbox[2], Math.max(w.bbox[3], next.bbox[3])], confidence: Math.min(w.confidence, next.confidence) };
+        i++;
+      }
+      const dy = (w.bbox[0] + w.bbox[2] - width) * 0.5 * tilt + rng.float(-d.jitter, d.jitter);
+      const box: BBox = [w.bbox[0], round(w.bbox[1] + dy), w.bbox[2], round(w.bbox[3] + dy)];
+      if (/^\p{L}{6,}$/u.test(w.text) && rng.chance(d.split)) {
+        const cut = rng.int(3, w.text.length - 3);
+        const xCut = box[0] + ((box[2] - box[0]) * cut) / w.text.length;
+        words.push({ text: w.text.slice(0, cut), bbox: [box[0], box[1], round(xCut - 1), box[3]], confidence: w.confidence });
+        words.push({ text: w.text.slice(cut), bbox: [round(xCut + 1), box[1], box[2], box[3]], confidence: w.confidence });
+      } else {
+        words.push({ ...w, bbox: box });
+      }
+    }
+  }
+  const lineHeight = words.length ? words.map((w) => w.bbox[3] - w.bbox[1]).sort((a, b) => a - b)[words.length >> 1]! : 10;
+  for (let n = rng.int(0, d.marks); n > 0; n--) {
+    const t = rng.pick(MARKS);
+    const x = rng.chance(0.5) ? rng.pick([rng.float(8, 40), rng.float(width - 40, width - 12)]) : rng.float(40, width - 60);
+    const y = rng.float(20, height - 30);
+    const h = lineHeight * rng.float(0.5, 1.2);
+    words.push({ text: t, bbox: [round(x), round(y), round(x + t.length * h * 0.5), round(y + h)], confidence: round(rng.float(0, 0.45)) });
+  }
+  return buildBlocks(words);
 }
 
 function round(n: number): number {

@@ -70,10 +70,12 @@ export const CLINICAL: Clinical[] = [
 export const SPECIALTY_AS_WRITTEN: Record<string, string[]> = {
   Cardiology: ['Cardiology Consult', 'Heart & Vascular', 'Cardiovascular Medicine'],
   'Physical Therapy': ['Physical Therapy - Eval & Treat', 'PT Eval and Treat', 'Outpatient Rehabilitation'],
-  Dermatology: ['Derm', 'Dermatology Clinic'],
-  Endocrinology: ['Endocrinology & Diabetes', 'Endo'],
-  Orthopedics: ['Orthopedic Surgery', 'Ortho - Sports Medicine'],
+  Dermatology: ['Derm', 'Dermatology Clinic', 'Dermatologic Surgery', 'Cutaneous Surgery/Derm'],
+  Endocrinology: ['Endocrinology & Diabetes', 'Endo', 'Endocrine & Metabolism'],
+  Orthopedics: ['Orthopedic Surgery', 'Ortho - Sports Medicine', 'Orthopaedic Spine', 'Foot & Ankle Surgery'],
   Gastroenterology: ['GI', 'Gastroenterology/Hepatology'],
+  Neurology: ['Neuromuscular Medicine', 'Headache Neurology'],
+  Urology: ['Urologic Surgery'],
 };
 
 export function makeNpi(rng: Rng): string {

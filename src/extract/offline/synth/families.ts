@@ -4,6 +4,7 @@
  * grids, tables, narrative letters and EHR printouts. Plus the pages that travel
  * with them: fax cover sheets, progress notes, fax transmission headers.
  */
+import { COMMON_ICD10 as ICD } from '../../normalize/icd10-common.ts';
 import type { Item, ReferralFacts } from './referral.ts';
 import type { PageBuilder } from './builder.ts';
 import type { Rng } from './rng.ts';
@@ -36,11 +37,26 @@ function label(it: Item, rng: Rng): string {
   return r < 0.85 ? `${it.label}:` : r < 0.92 ? `${it.label}.........` : it.label;
 }
 
+/** An office's numbers as letterheads print them: labelled, or the phone bare and the fax after it. */
+function contactLine(phone: string | undefined, fax: string | undefined, rng: Rng): string {
+  if (phone && fax) {
+    return rng.pick([`Tel: ${phone}   Fax: ${fax}`, `${phone} (Office Fax: ${fax})`, `${phone} · Fax ${fax}`, `Phone ${phone}  Fax ${fax}`, `${phone}  |  Fx ${fax}`]);
+  }
+  return phone ? rng.pick([`Tel: ${phone}`, `${phone}`, `Ph ${phone}`]) : `Fax: ${fax}`;
+}
+
 /** A title and letterhead line. */
 function header(p: PageBuilder, f: ReferralFacts, rng: Rng, y: number): number {
   if (rng.chance(0.6)) {
     p.text(50, y, f.practice, 14);
     f.shownPractice = true;
+    // Some letterheads carry the office's numbers, the phone often without a label.
+    const ph = f.items.find((it) => it.key === 'referringProvider.phone');
+    const fx = f.items.find((it) => it.key === 'referringProvider.fax');
+    if ((ph || fx) && rng.chance(0.4)) {
+      p.text(50, y + 17, contactLine(ph?.text, fx?.text, rng), 8);
+      y += 12;
+    }
     p.endBlock();
     y += 22;
   }
@@ -89,6 +105,15 @@ export function formRight(p: PageBuilder, f: ReferralFacts, rng: Rng): void {
     p.endBlock();
     y += 10;
   }
+  if (rng.chance(0.2)) formNote(p, rng, y + 6);
+}
+
+/** A free-text note under the form that is not the reason for referral (the reader must not take it as one). */
+export function formNote(p: PageBuilder, rng: Rng, y: number): void {
+  p.text(50, y, `${rng.pick(['Comments:', 'Notes:', 'Additional Notes:', 'Clinical Notes:'])} ${rng.pick([
+    'Please call the patient to schedule.', 'Records and imaging attached.', 'Patient prefers afternoon appointments.',
+    'Interpreter needed at visit.', 'Please send the consult note back by fax.'])}`, 10);
+  p.endBlock();
 }
 
 /** Two columns: patient and insurance left, provider and referral right. */
@@ -200,14 +225,16 @@ export function letter(p: PageBuilder, f: ReferralFacts, rng: Rng): void {
   p.text(50, 40, f.practice, 15);
   const ph = get('referringProvider.phone');
   const fx = get('referringProvider.fax');
-  if (ph || fx) p.text(50, 60, [ph ? `Tel: ${ph.text}` : '', fx ? `Fax: ${fx.text}` : ''].filter(Boolean).join('   '), 9);
+  if (ph || fx) p.text(50, 60, contactLine(ph?.text, fx?.text, rng), 9);
   p.endBlock();
   let y = 100;
   if (f.referralDateText) {
     p.text(50, y, f.referralDateText, 10);
     y += 28;
   }
-  p.text(50, y, rng.pick(['Dear Colleague,', 'Dear Doctor,', `Dear ${f.specialty} team,`, 'To whom it may concern,']), 10);
+  const greeting = rng.pick(['Dear Colleague,', 'Dear Doctor,', `Dear ${f.specialty} team,`, 'To whom it may concern,']);
+  if (greeting.includes(f.specialty)) f.namedSpecialty = true;
+  p.text(50, y, greeting, 10);
   p.endBlock();
   y += 24;
   const title = f.truth['patient.sex'] === 'F' ? 'Ms.' : f.truth['patient.sex'] === 'M' ? 'Mr.' : '';
@@ -216,8 +243,19 @@ export function letter(p: PageBuilder, f: ReferralFacts, rng: Rng): void {
     : f.patientNameText;
   const opener = rng.pick(['I am referring', 'I would like to refer', 'Please see', 'I am writing to refer']);
   const sexWord = f.truth['patient.sex'] === 'F' ? 'female' : f.truth['patient.sex'] === 'M' ? 'male' : '';
-  const sexText = sexWord ? ` ${f.items.find((i) => i.key === 'patient.sex') ? `She/he is a ${40}-year-old ${sexWord}.` : ''}` : '';
-  const body = `${opener} ${title ? title + ' ' : ''}${nameNatural}, DOB ${f.dobText}, to your ${f.specialty} clinic for evaluation of ${f.reasonText.toLowerCase().replace(/\.$/, '')}.${sexText.replace('She/he', f.truth['patient.sex'] === 'F' ? 'She' : 'He')}`;
+  const sexText = sexWord ? ` ${f.items.find((i) => i.key === 'patient.sex') ? `She/he is a ${rng.int(18, 90)}${rng.pick(['-year-old ', ' year old ', ' y/o '])}${rng.chance(0.3) ? (sexWord === 'female' ? 'woman' : 'man') : sexWord}.` : ''}` : '';
+  const reason = f.reasonText.toLowerCase().replace(/\.$/, '');
+  const dob = rng.chance(0.6) ? `, DOB ${f.dobText},` : ` (DOB ${f.dobText})`;
+  // The referring sentence names the reason in several ways.
+  const sendFor = rng.pick([
+    `to your ${f.specialty} clinic for evaluation of ${reason}`,
+    `to your practice for ${reason}`,
+    `to you for ${reason}`,
+    `to our colleagues in ${f.specialty} for further care of ${reason}`,
+    `for ${reason}`,
+  ]);
+  if (sendFor.includes(f.specialty)) f.namedSpecialty = true;
+  const body = `${opener} ${title ? title + ' ' : ''}${nameNatural}${dob} ${sendFor}.${sexText.replace('She/he', f.truth['patient.sex'] === 'F' ? 'She' : 'He')}`;
   // Some letters give contact details and priority in sentences rather than labelled lines.
   const inProse = new Set<string>();
   let prose = '';
@@ -239,8 +277,16 @@ export function letter(p: PageBuilder, f: ReferralFacts, rng: Rng): void {
     const payer = get('insurance.payer');
     const member = get('insurance.memberId');
     if (payer && member && rng.chance(0.5)) {
-      prose += ` ${his} insurance is ${payer.text}, member ID ${member.text}.`;
+      prose += ` ${rng.pick([`${his} insurance is ${payer.text}, member ID ${member.text}.`, `${he} is covered by ${payer.text} (subscriber ID ${member.text}).`,
+        `${his} health plan is ${payer.text}; policy number ${member.text}.`])}`;
       inProse.add('insurance.payer').add('insurance.memberId');
+    }
+    const dx = get('referral.diagnosisCodes');
+    const codes = (f.truth['referral.diagnosisCodes'] as string[] | undefined) ?? [];
+    if (dx && codes.length && rng.chance(0.5)) {
+      const listed = codes.map((c) => `${(ICD[c] ?? 'diagnosis').split(',')[0]} (${c})`);
+      prose += ` ${rng.pick(['Working diagnoses:', 'Problem list for this visit:', 'Diagnoses pertinent to this request include'])} ${listed.join('; ')}.`;
+      inProse.add('referral.diagnosisCodes');
     }
     const u = f.truth['referral.urgency'];
     if (u) {
@@ -265,8 +311,14 @@ export function letter(p: PageBuilder, f: ReferralFacts, rng: Rng): void {
   }
   p.endBlock();
   y += 20;
-  p.text(50, y, rng.pick(['Sincerely,', 'Thank you,', 'Kind regards,']), 10);
-  p.text(50, y + 40, f.provider.includes(',') || f.provider.startsWith('Dr') ? f.provider : `${f.provider}, MD`, 10);
+  const signed = f.provider.includes(',') || f.provider.startsWith('Dr') ? f.provider : `${f.provider}, MD`;
+  if (rng.chance(0.15)) {
+    // Closing and name on one line.
+    p.text(50, y + 40, `${rng.pick(['Sincerely,', 'Regards,', 'Respectfully,'])} ${signed}`, 10);
+  } else {
+    p.text(50, y, rng.pick(['Sincerely,', 'Thank you,', 'Kind regards,', 'Best regards,']), 10);
+    p.text(50, y + 40, signed, 10);
+  }
   p.text(50, y + 54, f.practice, 10);
   if (bareNpi) p.text(50, y + 68, bareNpi, 10);
   p.endBlock();

@@ -26,9 +26,9 @@ export interface SynthDoc {
 
 const NOISE: Record<Quality, Noise> = {
   digital: { wordError: 0, clean: [1, 1] },
-  scan: { wordError: 0.01, clean: [0.9, 0.97] },
-  fax: { wordError: 0.025, clean: [0.82, 0.96] },
-  photo: { wordError: 0.045, clean: [0.72, 0.95] },
+  scan: { wordError: 0.01, clean: [0.9, 0.97], degrade: { split: 0.01, glue: 0.03, marks: 2, tilt: 0.2, jitter: 0.4 } },
+  fax: { wordError: 0.025, clean: [0.82, 0.96], degrade: { split: 0.02, glue: 0.05, marks: 3, tilt: 0.3, jitter: 0.5 } },
+  photo: { wordError: 0.045, clean: [0.72, 0.95], degrade: { split: 0.02, glue: 0.06, marks: 4, tilt: 0.6, jitter: 0.8 } },
 };
 
 const FAMILIES: Family[] = ['form', 'two-column', 'stacked', 'table', 'letter', 'ehr'];
@@ -65,6 +65,15 @@ export function generateDoc(seed: number, today: Date, opts: { family?: Family; 
     pages.push(p.build(source));
     n++;
   }
+  // Fax packets sometimes put the office note ahead of the referral page itself.
+  const noteFirst = withNote && rng.chance(0.35);
+  if (noteFirst) {
+    const p = new PageBuilder(n, rng, noise);
+    progressNote(p, facts, rng);
+    if (withHeader) faxHeader(p, facts.practice, n, total, rng);
+    pages.push(p.build(source));
+    n++;
+  }
   const main = new PageBuilder(n, rng, noise);
   if (family === 'form') formRight(main, facts, rng);
   else if (family === 'two-column') twoColumn(main, facts, rng);
@@ -77,7 +86,7 @@ export function generateDoc(seed: number, today: Date, opts: { family?: Family; 
   const mainPage = main.build(source);
   pages.push(mainPage);
   n++;
-  if (withNote) {
+  if (withNote && !noteFirst) {
     const p = new PageBuilder(n, rng, noise);
     progressNote(p, facts, rng);
     if (withHeader) faxHeader(p, facts.practice, n, total, rng);
@@ -85,9 +94,13 @@ export function generateDoc(seed: number, today: Date, opts: { family?: Family; 
   }
   // Truth follows what the referral page says (before noise: truth is the clean value).
   const fields = { ...facts.truth };
+  // A letter states sex only as "female"/"male" in a sentence: X is not written, so not in the truth.
+  if (family === 'letter' && fields['patient.sex'] === 'X') delete fields['patient.sex'];
   if (family === 'letter') {
     fields['referringProvider.practice'] = facts.practice;
-    fields['referral.specialty'] = facts.specialty;
+    // The letter's own words decide whether it names the specialty.
+    if (facts.namedSpecialty) fields['referral.specialty'] = facts.specialty;
+    else delete fields['referral.specialty'];
   } else if (facts.shownPractice) {
     fields['referringProvider.practice'] = facts.practice;
   }

@@ -31,6 +31,8 @@ export interface ReferralFacts {
   referralDateText: string;
   /** Set by a layout that prints the practice as a letterhead. */
   shownPractice?: boolean;
+  /** Set by a letter that names the specialty it is sent to. */
+  namedSpecialty?: boolean;
 }
 
 function iso(d: Date): string {
@@ -40,25 +42,34 @@ function iso(d: Date): string {
 const L = {
   patientName: ['Patient Name', 'Patient', 'Name', 'Pt Name', 'Patient Full Name'],
   dob: ['DOB', 'Date of Birth', 'Birthdate', 'D.O.B.', 'Birth Date'],
-  sex: ['Sex', 'Gender'],
+  sex: ['Sex', 'Gender', 'Sex at Birth', 'Legal Sex'],
   phone: ['Phone', 'Home Phone', 'Patient Phone', 'Telephone', 'Cell'],
   address: ['Address', 'Street Address', 'Home Address'],
   csz: ['City/State/ZIP', 'City, State, Zip'],
-  mrn: ['MRN', 'Chart #', 'Patient ID', 'Medical Record #', 'Acct #'],
-  payer: ['Insurance', 'Payer', 'Insurance Plan', 'Primary Insurance', 'Insurance Carrier', 'Health Plan'],
-  member: ['Member ID', 'Policy #', 'Subscriber ID', 'ID #', 'Member #', 'Policy Number'],
+  mrn: ['MRN', 'Chart #', 'Patient ID', 'Medical Record #', 'Acct #', 'MR #', 'Chart No.'],
+  payer: ['Insurance', 'Payer', 'Insurance Plan', 'Primary Insurance', 'Insurance Carrier', 'Health Plan', 'Payor', 'Coverage', 'Insurance Company'],
+  member: ['Member ID', 'Policy #', 'Subscriber ID', 'ID #', 'Member #', 'Policy Number', 'Subscriber #', 'Member No.', 'Insurance ID', 'Policy/Member ID'],
   group: ['Group #', 'Group Number', 'Group', 'Grp #'],
-  provider: ['Referring Provider', 'Referring Physician', 'Referred By', 'Ordering Provider', 'Provider Name', 'Physician'],
+  provider: ['Referring Provider', 'Referring Physician', 'Referred By', 'Ordering Provider', 'Provider Name', 'Physician', 'Requesting Provider', 'Referring Clinician'],
   npi: ['NPI', 'NPI #', 'Provider NPI', 'NPI Number'],
   practice: ['Practice', 'Clinic', 'Practice Name', 'Referring Practice', 'Organization', 'Facility'],
   pphone: ['Phone', 'Office Phone', 'Tel', 'Provider Phone', 'Phone #'],
   pfax: ['Fax', 'Fax #', 'Office Fax', 'Fax Number', 'Return Fax'],
-  specialty: ['Specialty', 'Specialty Requested', 'Referred To', 'Service Requested', 'Referral To', 'Department'],
+  specialty: ['Specialty', 'Specialty Requested', 'Referred To', 'Service Requested', 'Referral To', 'Department', 'Consult', 'Requested Service'],
   reason: ['Reason for Referral', 'Reason', 'Reason for Consultation', 'Clinical Indication', 'Chief Complaint', 'Referral Reason'],
   dx: ['Diagnosis', 'Dx', 'ICD-10', 'Diagnosis Code(s)', 'ICD-10 Codes', 'Diagnosis (ICD-10)'],
   urgency: ['Urgency', 'Priority', 'Referral Priority'],
-  date: ['Date', 'Referral Date', 'Date of Referral', 'Date Sent'],
+  date: ['Date', 'Referral Date', 'Date of Referral', 'Date Sent', 'Date Written', 'Order Date'],
 };
+
+const MBI_LETTERS = 'ACDEFGHJKMNPQRTUVWXY';
+
+/** A Medicare Beneficiary Identifier: N A C N A C N A A N N (C either), letters never S L O I B Z. */
+export function makeMbi(rng: Rng): string {
+  const letter = () => MBI_LETTERS[rng.int(0, MBI_LETTERS.length - 1)]!;
+  const either = () => (rng.chance(0.5) ? letter() : String(rng.int(0, 9)));
+  return `${rng.int(1, 9)}${letter()}${either()}${rng.int(0, 9)}${letter()}${either()}${rng.int(0, 9)}${letter()}${letter()}${rng.int(0, 9)}${rng.int(0, 9)}`;
+}
 
 export function makeFacts(rng: Rng, today: Date): ReferralFacts {
   const truth: Partial<Record<FieldKey, FieldValue>> = {};
@@ -83,7 +94,16 @@ export function makeFacts(rng: Rng, today: Date): ReferralFacts {
     // Paper forms: a box per option ("☐ M ☒ F").
     if (sex !== 'X' && rng.chance(0.25)) {
       const long = rng.chance(0.4);
-      text = (['M', 'F'] as const).map((o) => `${o === sex ? rng.pick(['☒', '[X]']) : rng.pick(['☐', '[ ]'])} ${long ? (o === 'M' ? 'Male' : 'Female') : o}`).join(' ');
+      const style = rng.next();
+      const opt = (o: 'M' | 'F') => (long ? (o === 'M' ? 'Male' : 'Female') : o);
+      if (style < 0.55) text = (['M', 'F'] as const).map((o) => `${o === sex ? rng.pick(['☒', '[X]']) : rng.pick(['☐', '[ ]'])} ${opt(o)}`).join(' ');
+      // The box run into its letter, as OCR reads small boxes ("XF", "[IM", "☒M").
+      else if (style < 0.85) text = (['M', 'F'] as const).map((o) => `${o === sex ? rng.pick(['☒', '[X]', 'X', 'x]']) : rng.pick(['☐', '[]', '[I', '[J'])}${o}`).join(' ');
+      else {
+        // Boxes drawn as graphics: the text layer has the options and no mark; the document does not say.
+        text = (['M', 'F'] as const).map(opt).join('   ');
+        delete truth['patient.sex'];
+      }
     }
     items.push({ key: 'patient.sex', label: rng.pick(L.sex), text, section: 'patient' });
   }
@@ -118,9 +138,13 @@ export function makeFacts(rng: Rng, today: Date): ReferralFacts {
     const payer = rng.pick(PAYERS);
     truth['insurance.payer'] = payer;
     items.push({ key: 'insurance.payer', label: rng.pick(L.payer), text: payer, section: 'insurance' });
-    const member = rng.pick([`${rng.pick(['W', 'U', 'XG', 'H'])}${rng.digits(9)}`, rng.digits(11), `${rng.pick(['ABC', 'ZGP', 'YRX'])}${rng.digits(8)}`]);
+    let member = rng.pick([`${rng.pick(['W', 'U', 'XG', 'H'])}${rng.digits(9)}`, rng.digits(11), `${rng.pick(['ABC', 'ZGP', 'YRX'])}${rng.digits(8)}`]);
+    // Medicare prints the MBI (digit/letter pattern, never S L O I B Z: OCR turns its 5, 1, 0, 8, 2 into those).
+    if (payer === 'Medicare' && rng.chance(0.7)) member = makeMbi(rng);
+    // Some forms print the id in groups ("W 993 297 588"); the id itself has no spaces.
+    const memberText = rng.chance(0.12) ? member.replace(/^(\D*\d{3})(\d{3})(\d{3})/, '$1 $2 $3') : member;
     truth['insurance.memberId'] = member;
-    items.push({ key: 'insurance.memberId', label: rng.pick(L.member), text: member, section: 'insurance' });
+    items.push({ key: 'insurance.memberId', label: rng.pick(L.member), text: memberText, section: 'insurance' });
     if (rng.chance(0.5)) {
       const g = rng.chance(0.5) ? rng.digits(7) : `GRP${rng.digits(5)}`;
       truth['insurance.groupNumber'] = g;
@@ -164,7 +188,12 @@ export function makeFacts(rng: Rng, today: Date): ReferralFacts {
       const others = ['Orthopedics', 'Cardiology', 'Dermatology', 'Neurology', 'Gastroenterology', 'Physical Therapy', 'Endocrinology', 'Podiatry'].filter((o) => o.toLowerCase() !== written.toLowerCase());
       const opts = [rng.pick(others), rng.pick(others), rng.pick(others)].filter((o, i, a) => a.indexOf(o) === i);
       opts.splice(rng.int(0, opts.length), 0, written);
-      text = opts.map((o) => `${o === written ? rng.pick(['☒', '[X]']) : rng.pick(['☐', '[ ]'])} ${o}`).join('\n');
+      const box = (o: string) => `${o === written ? rng.pick(['☒', '[X]']) : rng.pick(['☐', '[ ]'])} ${o}`;
+      const r = rng.next();
+      // A column of boxes, a grid of cells (two per row), or a grid whose boxes are vector graphics (no marks: unreadable).
+      text = r < 0.6 ? opts.map(box).join('\n')
+        : r < 0.9 ? [opts.slice(0, 2), opts.slice(2)].filter((row) => row.length).map((row) => row.map(box).join('\t')).join('\n')
+        : [opts.slice(0, 2), opts.slice(2)].filter((row) => row.length).map((row) => row.join('\t')).join('\n');
     }
     items.push({ key: 'referral.specialty', label: rng.pick(L.specialty), text, section: 'referral' });
   }
@@ -186,9 +215,15 @@ export function makeFacts(rng: Rng, today: Date): ReferralFacts {
     const u = rng.pick(['routine', 'routine', 'urgent', 'stat'] as const);
     truth['referral.urgency'] = u;
     const word = u === 'stat' ? 'STAT' : u[0]!.toUpperCase() + u.slice(1);
-    urgencyText = rng.chance(0.5)
-      ? (['Routine', 'Urgent', 'STAT'] as const).map((o) => `${o.toLowerCase() === u ? rng.pick(['[X]', '☒', '(X)']) : rng.pick(['[ ]', '☐'])} ${o}`).join('   ')
-      : word;
+    const opts = ['Routine', 'Urgent', 'STAT'] as const;
+    const style = rng.next();
+    urgencyText = style < 0.35
+      ? opts.map((o) => `${o.toLowerCase() === u ? rng.pick(['[X]', '☒', '(X)']) : rng.pick(['[ ]', '☐'])} ${o}`).join('   ')
+      // Options spread across the row as cells; OCR sometimes loses the filled box of the checked one.
+      : style < 0.55 ? opts.map((o) => (o.toLowerCase() === u ? `${rng.chance(0.3) ? '' : rng.pick(['☒', '[X]'])} ${o}` : `${rng.pick(['☐', '[ ]'])} ${o}`)).join('\t')
+      // Boxes drawn as vector graphics: no mark in the text at all. Nothing can be read (truth stays).
+      : style < 0.58 ? opts.join('\t')
+      : rng.chance(0.15) ? rng.pick(u === 'routine' ? ['Routine (4-6 weeks)', 'Non urgent'] : u === 'urgent' ? ['Urgent (within 1 week)', 'ASAP'] : ['STAT - same day', 'STAT']) : word;
     items.push({ key: 'referral.urgency', label: rng.pick(L.urgency), text: urgencyText, section: 'referral' });
   }
   let referralDateText = '';

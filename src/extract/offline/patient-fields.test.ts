@@ -1,0 +1,445 @@
+/**
+ * Patient and insurance fields on unseen layouts: OCR-mangled labels, ids split or
+ * misread by OCR (MBI look-alikes), checkbox and option-row sex, debris around
+ * values, payer names with OCR slips, stamps versus the form's own body, grids on
+ * photo-scale pages. All values are invented.
+ */
+import { describe, expect, it } from 'vitest';
+import type { BBox, DocumentLayout, LayoutPage } from '../layout.ts';
+import { stateForZip } from '../normalize/address.ts';
+import { repairPayer } from '../normalize/payers.ts';
+import { readChecklists } from './checklist.ts';
+import { combine } from './confidence.ts';
+import type { Candidate } from './candidates.ts';
+import { extractOffline } from './index.ts';
+import { looseWordMatch, matchLabelAt } from './labels.ts';
+import { buildPages, isDebrisWord, normWord, type Word } from './segments.ts';
+import { generateDoc } from './synth/generate.ts';
+import { makeMbi } from './synth/referral.ts';
+import { NO_NOISE, PageBuilder, makeLayout } from './synth/builder.ts';
+import { Rng } from './synth/rng.ts';
+import { dropDebris, joinSplitWords, readValue, repairIdDigits, repairMbi } from './values.ts';
+
+const today = new Date('2025-11-15T00:00:00Z');
+
+/** Words laid out left to right; `gaps` gives the space before each word after the first. */
+function words(text: string, opts: { gaps?: number[]; conf?: number[]; h?: number } = {}): Word[] {
+  const h = opts.h ?? 10;
+  let x = 100;
+  return text.split(' ').map((t, i) => {
+    if (i > 0) x += opts.gaps?.[i - 1] ?? 3;
+    const w: Word = { text: t, norm: normWord(t), bbox: [x, 100, x + t.length * 5, 100 + h], confidence: opts.conf?.[i] ?? 0.95 };
+    x += t.length * 5;
+    return w;
+  });
+}
+
+function label(text: string) {
+  const m = matchLabelAt(words(text), 0);
+  return m ? { phrase: m.def.words.join(' '), slot: m.def.slot, end: m.end, fuzzy: m.fuzzy } : null;
+}
+
+function value(key: Parameters<typeof readValue>[0], ws: Word[]) {
+  return readValue(key, ws, today).map((v) => [v.key, v.value]);
+}
+
+describe('labels mangled by OCR', () => {
+  it('reads digits for look-alike letters in a label ("1D #", "Member 1D", "Insurance 10")', () => {
+    expect(label('1D #')).toMatchObject({ slot: 'insurance.memberId', end: 2, fuzzy: true });
+    expect(label('Member 1D')).toMatchObject({ phrase: 'member id', end: 2 });
+    expect(label('Insurance 10')).toMatchObject({ phrase: 'insurance id', end: 2 });
+  });
+
+  it('reads a word with two slips when the rest of the label is exact ("Fist Name", "Insurance Carner", "Date of Binh")', () => {
+    expect(label('Fist Name')).toMatchObject({ slot: 'patient.firstName', fuzzy: true });
+    expect(label('Insurance Carner')).toMatchObject({ phrase: 'insurance carrier', slot: 'insurance.payer' });
+    expect(label('Date of Binh')).toMatchObject({ slot: 'patient.dob', end: 3 });
+    expect(label('Patient Full Nae')).toMatchObject({ phrase: 'patient full name' });
+  });
+
+  it('joins a label word OCR split in two ("SUB SCRIBER ID", "POL ICY NUMBER")', () => {
+    expect(label('SUB SCRIBER ID')).toMatchObject({ phrase: 'subscriber id', end: 3 });
+    expect(label('POL ICY NUMBER:')).toMatchObject({ phrase: 'policy number', end: 3 });
+  });
+
+  it('keeps an exactly read label over a loose reading of another, and does not loosen lone words', () => {
+    expect(label('Referred To')).toMatchObject({ phrase: 'referred to', slot: 'referredTo', fuzzy: false });
+    expect(label('Last Visit')).toMatchObject({ phrase: 'last', end: 1 });
+    expect(looseWordMatch('birth', 'girth')).toBe(false);
+    expect(looseWordMatch('carrier', 'copay')).toBe(false);
+    expect(looseWordMatch('birth', 'service')).toBe(false);
+    expect(looseWordMatch('name', 'nme')).toBe(true);
+    expect(label('Fist')).toBeNull();
+  });
+
+  it('treats a semicolon after a label as its colon ("Provider; Dr. ...")', () => {
+    expect(matchLabelAt(words('Provider; Dr. Raj Iyer'), 0)?.colon).toBe(true);
+  });
+});
+
+describe('member ids', () => {
+  it('repairs an MBI whose 5, 0 and 1 OCR read as S, O and I, and leaves other ids alone', () => {
+    expect(repairMbi('SVKOF57UXSS')).toEqual({ value: '5VK0F57UX55', repairs: 4 });
+    expect(repairMbi('1EG4TE5MK73')).toEqual({ value: '1EG4TE5MK73', repairs: 0 });
+    expect(repairMbi('W9932975881')).toBeNull();
+    expect(repairMbi('ABC12345678')).toBeNull();
+  });
+
+  it('reads a split member id as one: digit groups at a word space, a piece closer than one', () => {
+    expect(value('insurance.memberId', words('W70 989 694 8'))).toEqual([['insurance.memberId', 'W709896948']]);
+    expect(value('insurance.memberId', words('8N K2K29NX43', { gaps: [1] }))).toEqual([['insurance.memberId', '8NK2K29NX43']]);
+    // A word at a normal space after an id is another thing ("Group" is a label anyway).
+    expect(value('insurance.memberId', words('W123456789 AB12', { gaps: [4] }))).toEqual([['insurance.memberId', 'W123456789']]);
+  });
+
+  it('repairs look-alike letters inside the digit run of an id, not in its prefix or short ids', () => {
+    expect(repairIdDigits('U46I437384')).toEqual({ value: 'U461437384', repairs: 1 });
+    expect(repairIdDigits('MR-5330B6')).toEqual({ value: 'MR-533086', repairs: 1 });
+    expect(repairIdDigits('ZGP12345678')).toEqual({ value: 'ZGP12345678', repairs: 0 });
+    expect(repairIdDigits('GRP84O45')).toEqual({ value: 'GRP84O45', repairs: 0 });
+    expect(readValue('insurance.memberId', words('XG0119983l0'), today)[0]).toMatchObject({ value: 'XG011998310', repairs: 1 });
+    expect(readValue('patient.mrn', words('MR-5330B6'), today)[0]).toMatchObject({ value: 'MR-533086', repairs: 1 });
+  });
+
+  it('reads an MBI with look-alikes under a member label, with a repair counted', () => {
+    const v = readValue('insurance.memberId', words('SVKOF57UXSS'), today)[0]!;
+    expect(v.value).toBe('5VK0F57UX55');
+    expect(v.repairs).toBeGreaterThan(0);
+  });
+
+  it('generates valid MBIs for Medicare members', () => {
+    const rng = new Rng(7);
+    for (let i = 0; i < 50; i++) expect(repairMbi(makeMbi(rng))?.repairs).toBe(0);
+  });
+});
+
+describe('debris and split words around values', () => {
+  it('drops a stray symbol or mark before a value, keeps checkbox glyphs', () => {
+    expect(dropDebris(words('+ 429655209')).map((w) => w.text)).toEqual(['429655209']);
+    expect(dropDebris(words('i UnitedHealthcare', { conf: [0.7, 0.9] })).map((w) => w.text)).toEqual(['UnitedHealthcare']);
+    expect(dropDebris(words('o Neurology', { conf: [0.5, 0.9] })).map((w) => w.text)).toEqual(['o', 'Neurology']);
+    expect(dropDebris(words('‘Hussain Unit’')).map((w) => w.text)).toEqual(['Hussain', 'Unit']);
+  });
+
+  it('drops words a fraction of a line tall (table rules read as text)', () => {
+    expect(isDebrisWord({ text: 'oo', bbox: [10, 10, 20, 11], confidence: 0.5 }, 10)).toBe(true);
+    expect(isDebrisWord({ text: 'Aetna', bbox: [10, 10, 40, 20], confidence: 0.5 }, 10)).toBe(false);
+  });
+
+  it('joins a proper name OCR split inside a word, not street types or linking words', () => {
+    expect(joinSplitWords('Kaiser Perman ente')).toBe('Kaiser Permanente');
+    expect(joinSplitWords('1356 Mea dow Dr')).toBe('1356 Meadow Dr');
+    expect(joinSplitWords('9927 Hampton dr')).toBe('9927 Hampton dr');
+    expect(joinSplitWords('Blue Cross Blue Shield of Texas')).toBe('Blue Cross Blue Shield of Texas');
+  });
+
+  it('repairs one OCR slip in a well-known payer, never a listed or unknown name', () => {
+    expect(repairPayer('Cgna')).toBe('Cigna');
+    expect(repairPayer('Mcdicare')).toBe('Medicare');
+    expect(repairPayer('Blue Cross Blue Shield of Tcxas')).toBe('Blue Cross Blue Shield of Texas');
+    expect(repairPayer('Medicaid')).toBeNull();
+    expect(repairPayer('Acme Mutual Benefit Co-op')).toBeNull();
+    expect(value('insurance.payer', words('Kaiser Perman ente'))).toEqual([['insurance.payer', 'Kaiser Permanente']]);
+  });
+
+  it('does not take a sentence or another label as the payer', () => {
+    expect(value('insurance.payer', words('is WellCare'))).toEqual([]);
+    expect(value('insurance.payer', words('Office hone'))).toEqual([]);
+  });
+});
+
+describe('sex', () => {
+  it('reads no value from an option row without marks, and a doubled letter as the letter', () => {
+    expect(value('patient.sex', words('M F'))).toEqual([]);
+    expect(value('patient.sex', words('Male Female'))).toEqual([]);
+    expect(value('patient.sex', words('FF'))).toEqual([['patient.sex', 'F']]);
+    expect(value('patient.sex', words('F'))).toEqual([['patient.sex', 'F']]);
+  });
+
+  it('reads boxes run into their letter and into the label ("Genderx]M [JF", "[IM XF")', () => {
+    const pageOf = (text: string) => buildPages(makeLayout([pageWith([[60, 100, text]])], 'pdf'))[0]!;
+    const sex = (text: string) => readChecklists(pageOf(text), false).find((c) => c.key === 'patient.sex')?.value;
+    expect(sex('Genderx]M [JF')).toBe('M');
+    expect(sex('Sex: [IM XF')).toBe('F');
+    expect(sex('Sex: [IM [JF')).toBeUndefined();
+  });
+});
+
+describe('sex, read by OCR', () => {
+  const pageOf = (text: string) => buildPages(makeLayout([pageWith([[60, 100, text]])], 'pdf'))[0]!;
+  const sex = (text: string) => readChecklists(pageOf(text), false).find((c) => c.key === 'patient.sex')?.value;
+
+  it('reads one box OCR read as two glyphs, and never a box glyph as an age', () => {
+    expect(sex('Gender: [] [ ] M Bd F')).toBe('F');
+    expect(sex('Sex: 0 o M [X] F')).toBe('F');
+    expect(sex('Sex: O M BD F')).toBe('F');
+    expect(value('patient.sex', words('0 o M [X] F'))).toEqual([]);
+    expect(value('patient.sex', words('62 F'))).toEqual([['patient.sex', 'F']]);
+  });
+
+  it('reads a sex word with one OCR slip, not other words', () => {
+    expect(value('patient.sex', words('Femole'))).toEqual([['patient.sex', 'F']]);
+    expect(value('patient.sex', words('Malc'))).toEqual([['patient.sex', 'M']]);
+    expect(value('patient.sex', words('Fever'))).toEqual([]);
+  });
+
+  it('reads sex from a letter whose noun or age unit OCR garbled', () => {
+    const letter = (sentence: string) => fields(makeLayout([pageWith([
+      [50, 40, 'Lakeside Family Practice', 14],
+      [50, 100, 'Dear Colleague,'],
+      [50, 124, 'I am referring Ms. Nadia Okonkwo, DOB 04/09/1971, for evaluation of chronic cough.'],
+      [50, 138, sentence],
+      [50, 170, 'Sincerely,'], [50, 200, 'Martin Hale, MD'],
+    ])], 'pdf'))['patient.sex'];
+    expect(letter('She is a 54-year-old femalc with a dry cough.')).toBe('F');
+    expect(letter('She is a 54 ppardid woman with a dry cough.')).toBe('F');
+    expect(letter('She is o 54 yeor old female with a dry cough.')).toBe('F');
+    expect(letter('She is a 54-year-old womon with a dry cough.')).toBe('F');
+  });
+});
+
+describe('addresses read by OCR', () => {
+  it('repairs look-alikes in the state, the ZIP and a house number; a short ZIP+4 still gives the ZIP', () => {
+    expect(value('cityStateZip', words('Denver, C0 80231'))).toEqual([
+      ['patient.address.city', 'Denver'], ['patient.address.state', 'CO'], ['patient.address.postalCode', '80231'],
+    ]);
+    expect(value('cityStateZip', words('Des Moines, IA 5037S-3024'))).toContainEqual(['patient.address.postalCode', '50375']);
+    expect(value('cityStateZip', words('Madison, WI 53735-526'))).toContainEqual(['patient.address.postalCode', '53735']);
+    expect(value('patient.address.line1', words('50B8 Jefferson Blvd'))).toEqual([['patient.address.line1', '5088 Jefferson Blvd']]);
+  });
+
+  it('reads a state run into its ZIP, a street type run into its street, a Z read for a 2 in a phone', () => {
+    expect(value('cityStateZip', words('Tampa, FL33698'))).toContainEqual(['patient.address.postalCode', '33698']);
+    expect(value('patient.address.line1', words('3942 WillowPkwy Tampa, FL 33675'))).toEqual([
+      ['patient.address.line1', '3942 Willow Pkwy'], ['patient.address.city', 'Tampa'], ['patient.address.state', 'FL'], ['patient.address.postalCode', '33675'],
+    ]);
+    expect(value('patient.address.line1', words('2772 Forest St'))).toEqual([['patient.address.line1', '2772 Forest St']]);
+    expect(value('patient.phone', words('303.81Z.7175'))).toEqual([['patient.phone', '3038127175']]);
+  });
+
+  it('reads a slashed label with a slip and a label after a speck ("City/Stte/ZIP", "~ City/State/ZIP")', () => {
+    expect(label('City/Stte/ZIP')).toMatchObject({ slot: 'cityStateZip', fuzzy: true });
+    const layout = makeLayout([pageWith([
+      [50, 40, 'REFERRAL FORM', 13],
+      [45, 70, 'Patient Information', 11],
+      [45, 88, 'Patient Name: Okafor, Grace'],
+      [45, 102, 'Address: 8958 Hillcrest Way'],
+      [30, 116, '~ City/State/ZIP Austin, TX 78740'],
+    ])], 'pdf');
+    expect(fields(layout)).toMatchObject({ 'patient.address.city': 'Austin', 'patient.address.postalCode': '78740' });
+  });
+
+  it('checks the state against the ZIP prefix, and takes an unreadable state from the ZIP with doubt', () => {
+    expect(stateForZip('78748')).toBe('TX');
+    expect(stateForZip('05405')).toBe('VT');
+    expect(stateForZip('97233')).toBe('OR');
+    expect(stateForZip('00000')).toBeNull();
+    const grid = (st: string, zip: string) => extractOffline(makeLayout([pageWith([
+      [50, 40, 'REFERRAL FORM', 13],
+      [45, 70, 'PATIENT INFORMATION', 11],
+      [45, 88, 'Patient Name: Lindqvist, Hanna'],
+      [45, 102, 'Address: 8291 Oak Dr'],
+      [45, 120, 'City', 8], [280, 120, 'State', 8], [360, 120, 'ZIP', 8],
+      [45, 132, 'Austin'], [280, 132, st], [360, 132, zip],
+    ])], 'pdf'), { reviewThreshold: 0.95, today }).fields;
+    const unreadable = grid('>', '78748');
+    expect(unreadable['patient.address.state']?.value).toBe('TX');
+    expect(unreadable['patient.address.state']!.confidence).toBeLessThan(0.95);
+    const clash = grid('OR', '78748');
+    const agree = grid('TX', '78748');
+    expect(clash['patient.address.state']!.confidence).toBeLessThan(agree['patient.address.state']!.confidence);
+  });
+
+  it('leaves out a city OCR garbled but keeps state and ZIP', () => {
+    expect(value('cityStateZip', words('prenEenIwIL TX 78626'))).toEqual([
+      ['patient.address.state', 'TX'], ['patient.address.postalCode', '78626'],
+    ]);
+  });
+
+  it('reads the ZIP beside the state in a City | ST | ZIP row whose ZIP caption OCR mangled', () => {
+    const grid = (zipCaption: string, zipValue: string) => fields(makeLayout([pageWith([
+      [50, 40, 'REFERRAL FORM', 13],
+      [50, 70, 'PATIENT INFORMATION', 11],
+      [50, 90, 'Name', 8], [50, 102, 'Delgado, Ruben'],
+      [50, 125, 'Address', 8], [50, 137, '8031 Laurel Rd'],
+      [50, 160, 'City', 8], [280, 160, 'State', 8], [360, 160, zipCaption, 8],
+      [50, 172, 'Round Rock'], [280, 172, 'TX'], [360, 172, zipValue],
+    ])], 'pdf'));
+    expect(grid('FI', '78665')).toMatchObject({ 'patient.address.state': 'TX', 'patient.address.postalCode': '78665' });
+    expect(grid('iP', '78757-1057')['patient.address.postalCode']).toBe('78757');
+    expect(grid('Phone', '(512) 555-0147')['patient.address.postalCode']).toBeUndefined();
+  });
+
+  it('reads a two-line address written over its caption', () => {
+    const layout = makeLayout([pageWith([
+      [50, 40, 'Referral Request', 13],
+      [40, 80, 'PATIENT INFORMATION', 11],
+      [40, 100, 'Ibarra, Celeste'], [225, 100, '09/15/1981'],
+      [40, 113, 'Patient', 7], [225, 113, 'DOB', 7],
+      [40, 130, '7942 Lakeview Dr'],
+      [40, 142, 'Fort Worth, TX 76120'],
+      [40, 155, 'Address', 7],
+    ])], 'pdf');
+    expect(fields(layout)).toMatchObject({
+      'patient.address.line1': '7942 Lakeview Dr', 'patient.address.city': 'Fort Worth', 'patient.address.postalCode': '76120',
+    });
+  });
+});
+
+describe('names', () => {
+  it('skips an initial OCR could not read and keeps the name', () => {
+    expect(value('patientName', words('Alice ). Northham'))).toEqual([['patient.firstName', 'Alice'], ['patient.lastName', 'Northham']]);
+  });
+
+  it('drops a middle name read with very low OCR confidence, keeps an initial', () => {
+    expect(value('patientName', words('Fitzgerald, Susan Cee', { conf: [0.9, 0.95, 0.11] }))).toEqual([
+      ['patient.firstName', 'Susan'], ['patient.lastName', 'Fitzgerald'],
+    ]);
+    expect(value('patientName', words('Fitzgerald, Susan K', { conf: [0.9, 0.95, 0.3] }))).toContainEqual(['patient.middleName', 'K']);
+  });
+
+  it('does not read the next column caption as a name ("Fist Name"), nor a label with a colon', () => {
+    expect(value('patient.lastName', words('Fist Name'))).toEqual([]);
+    expect(value('patientName', words('Physician: Dr. Zoe Allen'))).toEqual([]);
+  });
+});
+
+function pageWith(pieces: Array<[number, number, string, number?]>, width = 612, height = 792, source: LayoutPage['source'] = 'text'): LayoutPage {
+  const p = new PageBuilder(1, new Rng(1), NO_NOISE, width, height);
+  for (const [x, y, t, size] of pieces) p.text(x, y, t, size ?? 10);
+  return p.build(source);
+}
+
+function fields(layout: DocumentLayout): Record<string, unknown> {
+  const r = extractOffline(layout, { reviewThreshold: 0.95, today });
+  return Object.fromEntries(Object.entries(r.fields).map(([k, f]) => [k, f!.value]));
+}
+
+describe('forms on unseen layouts', () => {
+  it('reads a grid of captions with values under them, captions mangled by OCR', () => {
+    const layout = makeLayout([pageWith([
+      [50, 40, 'OUTPATIENT REFERRAL FORM', 13],
+      [50, 80, 'PATIENT INFORMATION', 11],
+      [50, 100, 'Last Name', 8], [250, 100, 'Fist Name', 8], [450, 100, 'Gender', 8],
+      [50, 112, 'Quintero'], [250, 112, 'Marisol'], [450, 112, 'F'],
+      [50, 140, 'INSURANCE', 11],
+      [50, 160, 'Insurance Carner', 8], [250, 160, 'Insurance 1D', 8],
+      [50, 172, 'Cigna'], [250, 172, 'U48213377'],
+    ])], 'pdf');
+    expect(fields(layout)).toMatchObject({
+      'patient.lastName': 'Quintero', 'patient.firstName': 'Marisol', 'patient.sex': 'F',
+      'insurance.payer': 'Cigna', 'insurance.memberId': 'U48213377',
+    });
+  });
+
+  it('resolves sections on a photo-scale page whose heading starts a little right of its labels', () => {
+    const layout = makeLayout([pageWith([
+      [240, 100, 'SPECIALTY REFERRAL FORM', 26],
+      [236, 220, 'Patient Information', 22],
+      [222, 260, 'Name: Ortega, Lucia', 20],
+      [222, 300, 'Street Address: 4410 Juniper Ln, Austin, TX 78745', 20],
+      [232, 360, 'Referred To: Cardiology', 20],
+    ], 1505, 1914)], 'jpeg');
+    expect(fields(layout)).toMatchObject({
+      'patient.firstName': 'Lucia', 'patient.address.line1': '4410 Juniper Ln', 'patient.address.city': 'Austin',
+      'patient.address.postalCode': '78745',
+    });
+  });
+
+  it('reads a birth date beside the name when its label is unreadable, with less confidence', () => {
+    const layout = (dobLabel: string) => makeLayout([pageWith([
+      [50, 40, 'REFERRAL REQUEST', 13],
+      [40, 90, 'Patient', 11],
+      [40, 107, 'Name'], [145, 107, 'Angela Mae Watts'], [305, 107, dobLabel], [411, 107, '10/11/1964'],
+      [40, 130, 'Referral Date'], [145, 130, '22-Mar-2024'],
+    ])], 'pdf');
+    const r = extractOffline(layout('bos'), { reviewThreshold: 0.95, today });
+    expect(r.fields['patient.dob']?.value).toBe('1964-10-11');
+    expect(r.fields['patient.dob']!.confidence).toBeLessThan(0.95);
+    expect(extractOffline(layout('DOB'), { reviewThreshold: 0.95, today }).fields['patient.dob']!.confidence).toBeGreaterThan(r.fields['patient.dob']!.confidence);
+  });
+
+  it('reads a plan label without a colon before a capitalised name ("Payer Medicaid")', () => {
+    const layout = makeLayout([pageWith([
+      [50, 40, 'REFERRAL FORM', 13],
+      [50, 70, 'Patient Name: Rivera, Tomas'],
+      [50, 85, 'DOB: 02/11/1970'],
+      [50, 110, 'Insurance Information', 11],
+      [50, 128, 'Payer Medicaid'],
+      [50, 143, 'Member #: XG011998310'],
+    ])], 'pdf');
+    expect(fields(layout)).toMatchObject({ 'insurance.payer': 'Medicaid', 'insurance.memberId': 'XG011998310' });
+  });
+});
+
+describe('more OCR slips', () => {
+  it('restores a capitalised name with one letter in the wrong case, leaves real inner capitals', () => {
+    expect(value('patientName', words('Zoe Betty WhitE'))).toEqual([
+      ['patient.firstName', 'Zoe'], ['patient.lastName', 'White'], ['patient.middleName', 'Betty'],
+    ]);
+    expect(value('patient.lastName', words('AlleN'))).toEqual([['patient.lastName', 'Allen']]);
+    expect(value('patientName', words('Aiden McAllister'))).toContainEqual(['patient.lastName', 'McAllister']);
+    expect(value('patientName', words('DeShawn Pruitt'))).toContainEqual(['patient.firstName', 'DeShawn']);
+  });
+
+  it("gives a listed payer its own casing when one letter's case slipped, keeps capitals as written", () => {
+    expect(repairPayer('OScar Health')).toBe('Oscar Health');
+    expect(repairPayer('OSCAR HEALTH')).toBeNull();
+  });
+
+  it('reads "Chan#" as the chart-number label, and a label run into its number ("Number3930056")', () => {
+    expect(label('Chan#')).toMatchObject({ slot: 'patient.mrn', fuzzy: true });
+    expect(label('Grp#')).toMatchObject({ phrase: 'grp #', fuzzy: false });
+    const page = buildPages(makeLayout([pageWith([[60, 100, 'Group Number3930056'], [60, 120, 'Group: GRP84045']])], 'pdf'))[0]!;
+    expect(page.segments.map((s) => s.text)).toEqual(['Group Number 3930056', 'Group: GRP84045']);
+  });
+
+  it('reads an id that ends a sentence ("member ID U951 418 235.", "(subscriber ID U951 418 235).")', () => {
+    expect(value('insurance.memberId', words('U951 418 235. Please'))).toEqual([['insurance.memberId', 'U951418235']]);
+    expect(value('insurance.memberId', words('U951 418 235). Please'))).toEqual([['insurance.memberId', 'U951418235']]);
+  });
+
+  it('reads the value under a caption when the line above the caption is the previous row', () => {
+    const layout = makeLayout([pageWith([
+      [50, 40, 'Referral Request', 13],
+      [40, 80, 'PATIENT INFORMATION', 11],
+      [40, 98, 'PT NAME', 7], [225, 98, 'DATE OF BIRTH', 7],
+      [40, 109, 'Hollis, Irene'], [225, 109, '1961-03-02'],
+      [40, 128, 'PATIENT PHONE', 7], [225, 128, 'HOME ADDRESS', 7], [410, 128, 'CITY, STATE, ZIP', 7],
+      [40, 139, '(614) 482-5361'], [225, 139, '7310 Cedar Way'], [410, 139, 'Madison, WI 53737'],
+    ])], 'pdf');
+    expect(fields(layout)).toMatchObject({ 'patient.address.line1': '7310 Cedar Way', 'patient.address.city': 'Madison' });
+    expect(fields(layout)['referral.date']).toBeUndefined();
+  });
+});
+
+describe('stamps in the margin', () => {
+  const cand = (value: string, margin: boolean, ocr: number): Candidate => ({
+    key: 'patient.firstName', value, page: 1, bbox: [0, margin ? 760 : 100, 50, margin ? 770 : 110] as BBox, method: 'label', ocr,
+    below: false, fuzzyLabel: false, repairs: 0, doubt: 0, offPage: false, margin,
+  });
+
+  it('lets the form body win over a disagreeing stamp, even a cleaner read one', () => {
+    expect(combine('patient.firstName', [cand('BAR', true, 0.95), cand('BARBARA', false, 0.9)])?.candidate.value).toBe('BARBARA');
+  });
+});
+
+describe('generator', () => {
+  it('writes sex as glued boxes or as an unmarked option row (then the truth has no sex)', () => {
+    const texts = new Set<string>();
+    let unmarkedWithoutTruth = 0;
+    for (let seed = 1; seed < 1500; seed++) {
+      const d = generateDoc(seed, today, { family: 'form', quality: 'digital', other: null });
+      const line = d.layout.pages.flatMap((p) => p.blocks.flatMap((b) => b.lines)).map((l) => l.text).find((t) => /^(Sex|Gender|Legal Sex|Sex at Birth)\b/.test(t));
+      if (!line) continue;
+      if (/[☒☐\]][MF]\b|\b[X][MF]\b/.test(line)) texts.add('glued');
+      if (/\bM\s+F\b|Male\s+Female/.test(line) && !/[☒☐[\]]/.test(line)) {
+        texts.add('unmarked');
+        if (d.fields['patient.sex'] === undefined) unmarkedWithoutTruth++;
+      }
+    }
+    expect(texts.has('glued')).toBe(true);
+    expect(texts.has('unmarked')).toBe(true);
+    expect(unmarkedWithoutTruth).toBeGreaterThan(0);
+  });
+});

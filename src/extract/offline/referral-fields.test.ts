@@ -1,0 +1,292 @@
+/**
+ * Referring-provider and referral fields on layouts built in code: the referral page
+ * found behind supporting pages, option rows whose marks did not come through,
+ * specialties written outside the list, the reason in a referring sentence, weak
+ * reason labels, a bare phone in a letterhead, OCR slips in diagnosis codes, signature
+ * debris, OCR letter pairs in labels. All names and numbers are invented.
+ */
+import { describe, expect, it } from 'vitest';
+import type { DocumentLayout, LayoutPage } from '../layout.ts';
+import { repairCategoryLetter } from '../normalize/icd10.ts';
+import { specialtyLike } from '../normalize/specialty.ts';
+import { extractOffline } from './index.ts';
+import { ocrPairVariants } from './labels.ts';
+import { NO_NOISE, PageBuilder, makeLayout } from './synth/builder.ts';
+import { generateDoc } from './synth/generate.ts';
+import { Rng } from './synth/rng.ts';
+
+const today = new Date('2025-11-15T00:00:00Z');
+type Piece = [x: number, y: number, text: string, size?: number];
+
+function page(n: number, pieces: Piece[], source: LayoutPage['source'] = 'text'): LayoutPage {
+  const p = new PageBuilder(n, new Rng(1), NO_NOISE);
+  for (const [x, y, t, size] of pieces) p.text(x, y, t, size ?? 10);
+  return p.build(source);
+}
+
+function doc(...pages: Piece[][]): DocumentLayout {
+  return makeLayout(pages.map((p, i) => page(i + 1, p)), 'pdf');
+}
+
+function fields(layout: DocumentLayout) {
+  return extractOffline(layout, { reviewThreshold: 0.95, today }).fields;
+}
+
+function values(layout: DocumentLayout): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields(layout)).map(([k, f]) => [k, f!.value]));
+}
+
+/** A short form with everything but the piece under test. */
+function form(extra: Piece[]): Piece[] {
+  return [
+    [50, 40, 'Lakeside Family Clinic', 14],
+    [50, 62, 'REFERRAL FORM', 13],
+    [50, 90, 'PATIENT INFORMATION', 11],
+    [60, 108, 'Patient Name: Quill, Harriet'],
+    [60, 123, 'DOB: 02/11/1958'],
+    [50, 150, 'REFERRING PROVIDER', 11],
+    [60, 168, 'Referring Physician: Tomas Virel, MD'],
+    [50, 200, 'REFERRAL INFORMATION', 11],
+    [60, 218, 'Reason for Referral: Recurrent kidney stones'],
+    ...extra,
+  ];
+}
+
+describe('the referral page behind supporting pages', () => {
+  it('reads the letter on page 2 as the referral page when an insurance card comes first', () => {
+    const card: Piece[] = [
+      [50, 40, 'Insurance card on file (front / back)'],
+      [150, 80, 'Plainsway Health Plan', 12],
+      [150, 120, 'Member ID'],
+      [150, 132, 'PWH55501234'],
+    ];
+    const letter: Piece[] = [
+      [50, 40, 'Marlow Creek Physicians', 14],
+      [50, 100, 'March 3, 2025'],
+      [50, 130, 'Dear Colleague,'],
+      [50, 154, 'I am referring Mr. Otto Brandvik (DOB 4/2/1961) to your practice for chronic hip pain,'],
+      [50, 168, 'imaging attached.'],
+      [50, 200, 'Sincerely,'],
+      [50, 240, 'Ilse Granger, MD'],
+    ];
+    const got = fields(doc(card, letter));
+    expect(got['referral.reason']?.value).toBe('chronic hip pain, imaging attached');
+    expect(got['referral.reason']?.page).toBe(2);
+    expect(got['referral.date']?.value).toBe('2025-03-03');
+    expect(got['referringProvider.name']?.value).toBe('Ilse Granger');
+  });
+});
+
+describe('letters without the word "refer"', () => {
+  it('are referrals when they send a named patient to the reader for something', () => {
+    const letter = doc([
+      [50, 40, 'Marlow Creek Physicians', 14],
+      [50, 100, 'To whom it may concern,'],
+      [50, 124, 'Please see Ms. Petra Lindqvist, DOB 07/21/1970, for iron deficiency anemia.'],
+      [50, 200, 'Best regards,'],
+      [50, 240, 'Anders Holm, DO'],
+    ]);
+    const got = extractOffline(letter, { reviewThreshold: 0.95, today });
+    expect(got.documentType).toBe('referral');
+    expect(got.fields['referral.reason']?.value).toBe('iron deficiency anemia');
+  });
+
+  it('but a lab report that asks the reader to see the attached results is not', () => {
+    const lab = doc([
+      [50, 40, 'Northgate Laboratory Services', 14],
+      [50, 70, 'LABORATORY REPORT'],
+      [50, 100, 'Specimen: serum   Collected: 11/02/2025'],
+      [50, 124, 'Hemoglobin 10.1 g/dL  Reference range 12.0-15.5  Flag: L'],
+      [50, 148, 'Please see attached results for the full panel.'],
+    ]);
+    expect(extractOffline(lab, { reviewThreshold: 0.95, today }).documentType).toBe('other');
+  });
+});
+
+describe('option rows', () => {
+  it('takes nothing from a priority row whose boxes left no mark in the text', () => {
+    expect(values(doc(form([[60, 236, 'Priority:\tRoutine\tUrgent\tSTAT']])))['referral.urgency']).toBeUndefined();
+  });
+
+  it('takes nothing from a specialty grid under its label without marks', () => {
+    const v = values(doc(form([[60, 236, 'Referral To:'], [70, 250, 'Cardiology\tDermatology\tNeurology'], [70, 264, 'Urology\tPodiatry']])));
+    expect(v['referral.specialty']).toBeUndefined();
+    expect(v['referral.reason']).toBe('Recurrent kidney stones');
+  });
+
+  it('takes nothing from an option list on the label line continued in further cells', () => {
+    expect(values(doc(form([[60, 236, 'Specialty: Urology\tNephrology, Cardiology']])))['referral.specialty']).toBeUndefined();
+  });
+
+  it('reads the checked option across cells, and the one option left unboxed when every other box is empty', () => {
+    expect(values(doc(form([[60, 236, 'Priority:\t[ ] Routine\t[X] Urgent\t[ ] STAT']])))['referral.urgency']).toBe('urgent');
+    expect(values(doc(form([[60, 236, 'Priority:\tRoutine\tJ Urgent\t[1 STAT']])))['referral.urgency']).toBe('routine');
+    expect(values(doc(form([[60, 236, 'Priority:\tRoutine\tUrgent\t[1 STAT']])))['referral.urgency']).toBeUndefined();
+  });
+
+  it('reads "Non urgent" as routine, not urgent', () => {
+    expect(values(doc(form([[60, 236, 'Priority: Non urgent']])))['referral.urgency']).toBe('routine');
+  });
+});
+
+describe('specialty as written', () => {
+  it('keeps a "Referred To" service that is not on the list but is written like one', () => {
+    expect(values(doc(form([[60, 236, 'Referred To: Orthopaedic Spine Surgery']])))['referral.specialty']).toBe('Orthopaedic Spine Surgery');
+  });
+
+  it('does not take an organisation or a person as the specialty', () => {
+    expect(values(doc(form([[60, 236, 'Referred To: Granite Valley Bone Associates']])))['referral.specialty']).toBeUndefined();
+    expect(specialtyLike('Dr. Olsen, MD')).toBe(false);
+    expect(specialtyLike('Mohs/Dermatologic Surgery')).toBe(true);
+    expect(specialtyLike('Heart & Vascular')).toBe(true);
+    expect(specialtyLike('Riverside Medical Center')).toBe(false);
+  });
+
+  it('takes the service beside the person it is addressed to, and never a person, an organisation or an instruction', () => {
+    const spec = (line: string) => values(doc(form([[60, 236, line]])))['referral.specialty'];
+    expect(spec('Referred to: Dr. Hana Lee, Cardiology')).toBe('Cardiology');
+    expect(spec('Referred To: Nephrology (Dr. Amar Lee)')).toBe('Nephrology');
+    expect(spec('Specialty: Dr. Amar Lee')).toBeUndefined();
+    expect(spec('Referred To: Granite Valley Orthopedics Associates')).toBeUndefined();
+    expect(spec('Specialty: Please evaluate and treat')).toBeUndefined();
+  });
+
+  it('prefers the value under the label to a doubtful word beside it in a row of captions', () => {
+    const v = values(doc(form([[60, 240, 'Specialty', 8], [330, 240, 'Pronty', 8], [60, 252, 'Heart & Vascular'], [330, 252, 'Routine']])));
+    expect(v['referral.specialty']).toBe('Heart & Vascular');
+  });
+
+  it('reads the service a letter greets', () => {
+    const v = values(doc([
+      [50, 40, 'Marlow Creek Physicians', 14],
+      [50, 100, 'Dear Rheumatology team,'],
+      [50, 124, 'I am referring Ms. Petra Lindqvist, DOB 07.21.1970, for symmetric joint swelling.'],
+    ]));
+    expect(v['referral.specialty']).toBe('Rheumatology');
+    expect(v['referral.reason']).toBe('symmetric joint swelling');
+  });
+});
+
+describe('reason for referral', () => {
+  it('prefers the labelled reason to a chief complaint or comment', () => {
+    const v = values(doc(form([[60, 236, 'Chief Complaint: Flank pain for two days'], [60, 250, 'Comments: Please call to schedule.']]).map(
+      (p): Piece => (p[2].startsWith('Reason for Referral') ? [p[0], 270, p[2]] : p),
+    )));
+    expect(v['referral.reason']).toBe('Recurrent kidney stones');
+  });
+
+  it('reads a reason set as its own text run that starts inside the label box', () => {
+    const p = new PageBuilder(1, new Rng(1), NO_NOISE);
+    for (const [x, y, t] of form([]).filter((x) => !x[2].startsWith('Reason'))) p.text(x, y, t);
+    p.text(60, 218, 'Reason for Referral:');
+    p.text(150, 218, 'Gout flares despite allopurinol'); // the label box, estimated, ends at about 160
+    p.endBlock();
+    expect(values(makeLayout([p.build('text')], 'pdf'))['referral.reason']).toBe('Gout flares despite allopurinol');
+  });
+});
+
+describe('precision guards', () => {
+  it('ends a narrative reason where the next sentence starts though OCR lost the full stop', () => {
+    const v = values(doc([
+      [50, 40, 'Marlow Creek Physicians', 14],
+      [50, 124, 'I am referring Mr. Otto Brandvik, DOB 4/2/1961, for low back pain, core strengthening'],
+      [50, 138, 'He is a 63-year-old man.'],
+    ]));
+    expect(v['referral.reason']).toBe('low back pain, core strengthening');
+  });
+
+  it('does not read "ent" split off a word as the ENT specialty', () => {
+    const v = values(doc(form([[60, 236, 'Notes: Please call the pati ent to schedule the referral.']])));
+    expect(v['referral.specialty']).toBeUndefined();
+  });
+
+  it('does not take a labelled date beside its label as the date of the letter', () => {
+    const v = values(doc([
+      [50, 40, 'Marlow Creek Physicians', 14],
+      [330, 100, 'Birth Date:'],
+      [440, 100, '12.03.2013'],
+      [50, 124, 'I am referring Mr. Otto Brandvik for low back pain.'],
+    ]));
+    expect(v['referral.date']).toBeUndefined();
+    // Nor a date over its caption on a paper form.
+    const caption = values(doc([[50, 40, 'Marlow Creek Physicians', 14], [225, 100, '09/15/2019'], [225, 113, 'DOB', 7], [50, 140, 'I am referring Mr. Otto Brandvik for low back pain.']]));
+    expect(caption['referral.date']).toBeUndefined();
+  });
+});
+
+describe('referring office phone', () => {
+  it('reads a bare phone in the letterhead, with the fax after it', () => {
+    const v = values(doc(form([]).map((p): Piece => (p[2] === 'REFERRAL FORM' ? [50, 75, p[2], 13] : p)).concat([[50, 58, '(512) 555-0190 (Office Fax: (512) 555-0191)', 8]])));
+    expect(v['referringProvider.phone']).toBe('5125550190');
+    expect(v['referringProvider.fax']).toBe('5125550191');
+  });
+
+  it('reads "Phone N Fax N" on one line without colons', () => {
+    const v = values(doc(form([[60, 182, 'Phone 303-555-0142 Fax 303-555-0143']])));
+    expect(v['referringProvider.phone']).toBe('3035550142');
+    expect(v['referringProvider.fax']).toBe('3035550143');
+  });
+});
+
+describe('diagnosis codes', () => {
+  it('repairs a category letter OCR read as a digit or symbol only when the list confirms it', () => {
+    expect(repairCategoryLetter('$83.241A')).toEqual({ code: 'S83.241A', doubt: 0.12 });
+    expect(repairCategoryLetter('173.9')?.code).toBe('I73.9');
+    // ICD-9 codes have the same shape: an unlisted guess is not a reading.
+    expect(repairCategoryLetter('401.9')).toBeNull();
+    expect(repairCategoryLetter('M54.50')).toBeNull();
+  });
+
+  it('reads split, dotless and misread codes under a diagnosis label, and a listed code in brackets in prose', () => {
+    expect(values(doc(form([[60, 236, 'Diagnosis: (M54. 50). F411']])))['referral.diagnosisCodes']).toEqual(['M54.50', 'F41.1']);
+    expect(values(doc(form([[60, 236, 'ICD-10: $83.241A']])))['referral.diagnosisCodes']).toEqual(['S83.241A']);
+    expect(values(doc(form([[60, 236, 'ICD-10: 401.9']])))['referral.diagnosisCodes']).toBeUndefined();
+    const letter = values(doc([
+      [50, 40, 'Marlow Creek Physicians', 14],
+      [50, 124, 'I am referring Mr. Otto Brandvik (DOB 4/2/1961) to your practice for knee locking.'],
+      [50, 138, 'Working diagnoses: tear of medial meniscus (S83.241A); essential hypertension (I10).'],
+    ]));
+    expect(letter['referral.diagnosisCodes']).toEqual(['S83.241A', 'I10']);
+  });
+});
+
+describe('signatures and OCR slips in labels', () => {
+  it('reads a signature behind stray OCR marks, and a closing with the name on its line', () => {
+    const base: Piece[] = [[50, 40, 'Marlow Creek Physicians', 14], [50, 124, 'I am referring Ms. Petra Lindqvist, DOB 07/21/1970, for hand numbness.']];
+    expect(values(doc([...base, [50, 200, '‘Sincerely,'], [50, 240, '"Anders K. Holm, DO']]))['referringProvider.name']).toBe('Anders Holm');
+    expect(values(doc([...base, [50, 200, 'Regards, Dr. Mina Okonkwo']]))['referringProvider.name']).toBe('Mina Okonkwo');
+    // A thank-you sentence naming the reader is not a signature.
+    expect(values(doc([...base, [50, 200, 'Thank you for seeing her, Dr. Sven Aldous.']]))['referringProvider.name']).toBeUndefined();
+  });
+
+  it('matches labels whose letter pairs OCR merged ("Refernng")', () => {
+    expect(ocrPairVariants('referring')).toContain('refernng');
+    expect(ocrPairVariants('physician')).toContain('physidan');
+    expect(ocrPairVariants('patient')).toEqual([]);
+    const v = values(doc(form([]).map((p): Piece => (p[2].startsWith('Referring Physician') ? [60, 168, 'Refernng Physician: Tomas Virel, MD'] : p))));
+    expect(v['referringProvider.name']).toBe('Tomas Virel');
+  });
+});
+
+describe('generator', () => {
+  it('writes letters that name the specialty or not, with truth to match, and packets with the note first', () => {
+    let named = 0;
+    let unnamed = 0;
+    let noteFirst = 0;
+    for (let seed = 1; seed <= 400; seed++) {
+      const d = generateDoc(seed, today, { other: null, quality: 'digital' });
+      const text = d.layout.pages.map((p) => p.blocks.flatMap((b) => b.lines.map((l) => l.text)).join('\n'));
+      const main = text.findIndex((t) => /referr/i.test(t) && !/Clinic Note|Progress Note|Office Visit Note/.test(t));
+      if (text.some((t, i) => i < main && /Progress Note|Office Visit Note|Clinic Note/.test(t))) noteFirst++;
+      if (d.family !== 'letter') continue;
+      const spec = d.fields['referral.specialty'] as string | undefined;
+      if (spec) {
+        named++;
+        expect(text.join('\n')).toContain(spec);
+      } else unnamed++;
+    }
+    expect(named).toBeGreaterThan(5);
+    expect(unnamed).toBeGreaterThan(5);
+    expect(noteFirst).toBeGreaterThan(3);
+  });
+});
