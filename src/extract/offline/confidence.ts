@@ -104,7 +104,7 @@ export function combine(key: FieldKey, cands: Candidate[]): Chosen | null {
     raw *= 1 - 0.9 * strength;
   }
   // The referral page's own writing wins (case as written there), then the strongest.
-  // Mixed case beats a shouting header ("Alice" over "ALICE") when both say the same.
+  // Mixed case beats a shouting header ("Rosalind" over "ROSALIND") when both say the same.
   const caps = (c: Candidate) => Number(typeof c.value === 'string' && /[A-Z]{2}/.test(c.value) && c.value === c.value.toUpperCase() && /[A-Z]/.test(c.value));
   // A stamp in the page margin ("Pt: DOE, JANE") confirms a value but does not set its spelling.
   const rank = (c: Candidate) => (c.margin ? 2 : c.offPage ? 1 : 0);

@@ -248,7 +248,7 @@ export function readNarrative(page: PageInfo, today: Date, offPage: boolean): Ca
   }
   // Signature: the first name-with-credentials line after a closing.
   const segs = page.segments.filter((s) => !s.faxHeader);
-  // OCR puts stray quotes and marks before a line ("‘Sincerely,", "\"James R. Rowe, DO").
+  // OCR puts stray quotes and marks before a line ("‘Sincerely,", "\"Tobias R. Keller, DO").
   const debris = (t: string) => t.replace(/^["'‘’“”«»~*•·]+(?=[A-Za-z])/, '');
   for (let i = 0; i < segs.length; i++) {
     const closing = CLOSING.exec(debris(segs[i]!.text));

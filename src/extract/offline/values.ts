@@ -82,7 +82,7 @@ export function readPersonName(input: readonly Word[]): { first: string; middle?
     if (NAME_STOP.test(bare) || PROSE.test(bare) || LABEL_WORDS.test(bare.replace(/\.$/, ''))) break;
     // "Referring Physician: Dr. ...": a word with a colon is a label, never part of a name.
     if (/:$/.test(w.text)) break;
-    // "Alice ). Northham": an initial OCR could not read, between two name words, is skipped.
+    // "Rosalind ). Quarrington": an initial OCR could not read, between two name words, is skipped.
     if (/^[^A-Za-z0-9\s]{1,2}\.$/.test(w.text) && taken.length >= 1 && words[words.indexOf(w) + 1] && NAME_WORD.test(words[words.indexOf(w) + 1]!.text.replace(/[,;:]+$/, ''))) continue;
     if (!(NAME_WORD.test(bare) || /^[A-Z]\.?$/.test(bare) || TITLE.test(bare))) break;
     // Names are written capitalised; a lower-case word is prose.
@@ -137,8 +137,8 @@ function firstToken(words: readonly Word[]): Word | undefined {
 
 /**
  * OCR debris around a value: a lone symbol or stray mark from a cell border before it
- * ("+ 429655209", "i UnitedHealthcare", "• Aetna"), quote marks glued to a word
- * ("‘Hussain", "Unit’"). Dropped before reading; the value's own words are kept.
+ * ("+ 618203957", "i UnitedHealthcare", "• Aetna"), quote marks glued to a word
+ * ("‘Varga", "Unit’"). Dropped before reading; the value's own words are kept.
  */
 export function dropDebris(input: readonly Word[]): Word[] {
   let words = input.map((w) => {
@@ -170,7 +170,7 @@ function w0Conf(words: readonly Word[]): number {
  */
 export function joinSplitWords(text: string): string {
   text = text.replace(/([a-z]{2})(St|Ave|Rd|Dr|Ln|Blvd|Ct|Way|Pkwy|Trl|Pl|Cir|Hwy)(?=[.,]?(\s|$))/g, '$1 $2');
-  // Street types and units read in lower case ("Hampton dr") are words of their own.
+  // Street types and units read in lower case ("Larchmont dr") are words of their own.
   return text.replace(/([A-Za-z])\s(?!(?:of|and|the|for|on|at|de|la|del|da|di|du|van|von|y|st|dr|rd|ln|ave|av|blvd|ct|way|pkwy|trl|pl|cir|hwy|apt|ste|unit|suite|sq|ter|loop|run|pass)\b)([a-z]{2,})/g, '$1$2');
 }
 
@@ -219,7 +219,7 @@ export function repairIdDigits(id: string): { value: string; repairs: number } {
 function readIdentifier(key: FieldKey, words: readonly Word[]): ReadValue | null {
   const w = firstToken(words);
   if (!w) return null;
-  // "W 993 297 588", "W70 989 694 8" or "8N K2K29NX43" split by OCR: digit groups that
+  // "W 993 297 588", "W52 317 806 4" or "7H T4R61WJ29" split by OCR: digit groups that
   // follow at about a word space, or a piece with a digit that follows closer than one.
   const parts = [w];
   const h = Math.max(4, w.bbox[3] - w.bbox[1]);
