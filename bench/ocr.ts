@@ -12,14 +12,18 @@
  * printed with both engines' recognition proxy. Also: text-layer PDF ms/page (all
  * digital PDFs), the wall time of a 3-page fine G4 fax, standard vs fine faxes on
  * the proxy, and peak RSS of this process (tesseract.js workers are threads in it;
- * native children are not counted). The last line is one JSON object.
+ * native children are not counted); a controlled fine-vs-standard fax comparison
+ * (the same fine pages and their standard version, every other line dropped), and
+ * per document the truth fields one engine found and the other missed (names
+ * only). The last line is one JSON object.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
 import { isIntakeError } from '../src/core/errors.ts';
-import { decodeDocument, type DecodeOptions } from '../src/extract/decode/index.ts';
+import { buildBlocks, decodeDocument, type DecodeOptions } from '../src/extract/decode/index.ts';
 import type { DocumentLayout } from '../src/extract/layout.ts';
 import { createOcrEngine, type OcrEngine, type OcrImage, type OcrWord } from '../src/extract/ocr/index.ts';
 
@@ -48,29 +52,40 @@ const sampler = setInterval(() => {
 
 const norm = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
 
-/** Truth values as searchable strings: arrays flattened, dates also as MMDDYYYY, tiny values skipped. */
-function truthValues(truth: Truth): string[][] {
-  const out: string[][] = [];
-  const add = (v: unknown) => {
+/** A truth value as searchable strings (dates also as MMDDYYYY), with its field's name (printed instead of the value). */
+interface TruthValue {
+  field: string;
+  variants: string[];
+}
+
+/** Truth values: arrays flattened, tiny values skipped. */
+function truthValues(truth: Truth): TruthValue[] {
+  const out: TruthValue[] = [];
+  const add = (field: string, v: unknown) => {
     if (typeof v !== 'string' && typeof v !== 'number') return;
     const s = String(v);
     const variants = [norm(s)];
     const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
     if (date) variants.push(`${date[2]}${date[3]}${date[1]}`);
-    if (variants[0]!.length >= 3) out.push(variants);
+    if (variants[0]!.length >= 3) out.push({ field, variants });
   };
-  for (const v of Object.values(truth.fields ?? {})) {
-    if (Array.isArray(v)) v.forEach(add);
-    else add(v);
+  for (const [field, v] of Object.entries(truth.fields ?? {})) {
+    if (Array.isArray(v)) v.forEach((x) => add(field, x));
+    else add(field, v);
   }
   return out;
 }
 
-/** Share of truth values found in the text (words joined without separators, so split values still count). */
-function proxy(values: string[][], words: string[]): number | null {
-  if (values.length === 0) return null;
+/** The truth values found in the text (words joined without separators, so split values still count). */
+function found(values: TruthValue[], words: string[]): Set<TruthValue> {
   const text = words.map(norm).join('');
-  return values.filter((variants) => variants.some((v) => text.includes(v))).length / values.length;
+  return new Set(values.filter((t) => t.variants.some((v) => text.includes(v))));
+}
+
+/** Share of truth values found in the text. */
+function proxy(values: TruthValue[], words: string[]): number | null {
+  if (values.length === 0) return null;
+  return found(values, words).size / values.length;
 }
 
 const layoutWords = (layout: DocumentLayout) =>
@@ -85,15 +100,17 @@ const median = (xs: number[]) => quantile(xs, 0.5);
 const mean = (xs: number[]) => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length);
 const round = (x: number | null, d = 0) => (x === null ? null : Math.round(x * 10 ** d) / 10 ** d);
 
-/** Records the images and engine time of every page the decoder sends to OCR. */
+/** Records the images and engine time of every page the decoder sends to OCR, in the order they were sent. */
 function recording(inner: OcrEngine) {
-  const pages: Array<{ image: OcrImage; ms: number }> = [];
+  const pages: Array<{ image: OcrImage; ms: number; order: number }> = [];
+  let calls = 0;
   const engine: OcrEngine = {
     name: inner.name,
     concurrency: inner.concurrency,
     async recognize(image, options) {
+      const order = calls++;
       const result = await inner.recognize(image, options);
-      pages.push({ image, ms: result.ms });
+      pages.push({ image, ms: result.ms, order });
       return result;
     },
     close: () => inner.close(),
@@ -108,6 +125,39 @@ async function runAll<T>(items: T[], limit: number, fn: (item: T) => Promise<voi
       while (next < items.length) await fn(items[next++]!);
     }),
   );
+}
+
+/** The standard-resolution (204x98) version of a fine fax: each page with every other scan line, as single-page G4 TIFFs. */
+async function standardFaxPages(fine: Uint8Array): Promise<Uint8Array[]> {
+  const pages = (await sharp(fine).metadata()).pages ?? 1;
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < pages; i += 1) {
+    const { data, info } = await sharp(fine, { page: i }).greyscale().raw().toBuffer({ resolveWithObject: true });
+    const w = info.width;
+    const h = Math.floor(info.height / 2);
+    const half = Buffer.alloc(w * h);
+    for (let y = 0; y < h; y += 1) data.copy(half, y * w, 2 * y * w, (2 * y + 1) * w);
+    const tiff = await sharp(half, { raw: { width: w, height: h, channels: 1 } })
+      .toColourspace('b-w')
+      .tiff({ compression: 'ccittfax4', bitdepth: 1, miniswhite: true, xres: 204 / 25.4, yres: 98 / 25.4 })
+      .toBuffer();
+    out.push(new Uint8Array(tiff));
+  }
+  return out;
+}
+
+/** Levenshtein distance (two rows). */
+function editDistance(a: string, b: string): number {
+  let prev = Int32Array.from({ length: b.length + 1 }, (_, j) => j);
+  let cur = new Int32Array(b.length + 1);
+  for (let i = 1; i <= a.length; i += 1) {
+    cur[0] = i;
+    for (let j = 1; j <= b.length; j += 1) {
+      cur[j] = Math.min(prev[j - 1]! + (a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1), prev[j]! + 1, cur[j - 1]! + 1);
+    }
+    [prev, cur] = [cur, prev];
+  }
+  return prev[b.length]!;
 }
 
 function nativeAvailable(): boolean {
@@ -176,17 +226,24 @@ interface FormatStats {
 }
 const byFormat = new Map<string, FormatStats>();
 const formats = [...new Set(manifest.map((r) => r.format))].filter((f) => f !== 'invalid');
-const nativeOcrWords = async (pages: Array<{ image: OcrImage }>, stats: FormatStats): Promise<string[]> => {
-  const words: OcrWord[][] = [];
+/** A page's OCR words as the decoder keeps them (speckle punctuation dropped, lines and blocks in reading order). */
+const asDecoderKeepsThem = (words: OcrWord[]): string[] =>
+  buildBlocks(words.filter((w) => /[\p{L}\p{N}]/u.test(w.text) || w.confidence >= 0.5)).flatMap((b) =>
+    b.lines.flatMap((l) => l.words.map((w) => w.text)),
+  );
+const nativeOcrWords = async (pages: Array<{ image: OcrImage; order: number }>, stats: FormatStats): Promise<string[]> => {
+  const words: Array<{ order: number; words: string[] }> = [];
   const started = performance.now();
-  await runAll(pages, WORKERS, async ({ image }) => {
+  await runAll(pages, WORKERS, async ({ image, order }) => {
     const r = await native!.recognize(image, { timeoutMs: OPTIONS.pageTimeoutMs });
     stats.nativeEngineMs.push(r.ms);
-    words.push(r.words);
+    words.push({ order, words: asDecoderKeepsThem(r.words) });
   });
   stats.nativeWallMs += performance.now() - started;
-  return words.flat().map((w) => w.text);
+  return words.sort((a, b) => a.order - b.order).flatMap((p) => p.words);
 };
+/** Per document, the truth fields one engine found and the other missed (names only, never values). */
+const engineDiffs: string[] = [];
 
 for (const format of formats) {
   const rows = manifest.filter((r) => r.format === format).slice(0, DOCS_PER_FORMAT);
@@ -228,6 +285,14 @@ for (const format of formats) {
       const nWords = await nativeOcrWords(rec.pages, stats);
       const np = proxy(values, [...textWords, ...nWords]);
       if (np !== null) stats.nativeProxy.push(np);
+      const byTjs = found(values, layoutWords(layout));
+      const byNative = found(values, [...textWords, ...nWords]);
+      const only = (a: Set<TruthValue>, b: Set<TruthValue>) => [...a].filter((v) => !b.has(v)).map((v) => v.field);
+      const tjsOnly = only(byTjs, byNative);
+      const nativeOnly = only(byNative, byTjs);
+      if (tjsOnly.length + nativeOnly.length > 0) {
+        engineDiffs.push(`  ${row.file} (${format}): tesseract.js only [${tjsOnly.join(', ')}]; native only [${nativeOnly.join(', ')}]`);
+      }
     }
   }
   stats.peakRssMb = Math.round(Math.max(peakRss, process.memoryUsage().rss) / 1024 / 1024);
@@ -290,6 +355,43 @@ if (fax3) {
   fax3File = `${fax3.file} (${layout.pages.length} pages)`;
 }
 
+// 4. Controlled fine vs standard: every fine (204x196) fax of the corpus that has truth values, and
+// the standard (204x98) version of the very same pages, made as a standard fax is (every other scan
+// line, G4, 98 dpi tags); both decoded through the product's path (which stretches 98-dpi pages back
+// to square pixels). Also the character disagreement of the standard pages' OCR text with the fine
+// pages' (letters and digits; a finer measure than the proxy).
+const FAX_DOCS = Number(process.env.BENCH_OCR_FAX_DOCS ?? 20);
+const controlled = { fine: [] as number[], standard: [] as number[], charDiff: 0, chars: 0, docs: 0, pages: 0, found: [0, 0], values: 0 };
+for (const row of manifest.filter((r) => r.format === 'tiff_fine')) {
+  if (controlled.docs >= FAX_DOCS) break;
+  const values = truthValues(readTruth(row));
+  if (values.length === 0) continue;
+  const bytes = readBytes(row);
+  const fineLayout = await decodeDocument(bytes, OPTIONS, { ocr: tjs });
+  const stdPages = await standardFaxPages(bytes);
+  const stdLayouts: DocumentLayout[] = [];
+  for (const page of stdPages) stdLayouts.push(await decodeDocument(page, OPTIONS, { ocr: tjs }));
+  const fineWords = layoutWords(fineLayout);
+  const stdWords = stdLayouts.flatMap(layoutWords);
+  const f = found(values, fineWords);
+  const st = found(values, stdWords);
+  controlled.fine.push(f.size / values.length);
+  controlled.standard.push(st.size / values.length);
+  controlled.found[0]! += f.size;
+  controlled.found[1]! += st.size;
+  controlled.values += values.length;
+  controlled.docs += 1;
+  controlled.pages += stdPages.length;
+  fineLayout.pages.forEach((page, i) => {
+    const a = norm(page.blocks.flatMap((b) => b.lines.flatMap((l) => l.words.map((w) => w.text))).join(''));
+    const b = norm(stdLayouts[i] ? layoutWords(stdLayouts[i]!).join('') : '');
+    controlled.charDiff += editDistance(a, b);
+    controlled.chars += a.length;
+  });
+}
+const controlledFine = mean(controlled.fine);
+const controlledStandard = mean(controlled.standard);
+
 const fine = byFormat.get('tiff_fine');
 const standard = byFormat.get('tiff_standard');
 const fineProxy = fine ? mean(fine.proxy) : null;
@@ -307,6 +409,10 @@ console.log(`3-page G4 fax ${fax3File ?? '(none)'}: ${round(fax3PageWallMs)} ms 
 console.log(
   `fax proxy: fine ${round(fineProxy, 3)} vs standard ${round(standardProxy, 3)} (target: within 0.02; different documents, ${DOCS_PER_FORMAT} each)`,
 );
+console.log(
+  `fax proxy, controlled (the same ${controlled.docs} fine faxes, ${controlled.pages} pages, and their standard versions): fine ${round(controlledFine, 3)} vs standard ${round(controlledStandard, 3)} (${controlled.found[0]}/${controlled.values} vs ${controlled.found[1]}/${controlled.values} values; target: within 0.02); standard text differs from fine in ${round((100 * controlled.charDiff) / Math.max(1, controlled.chars), 2)}% of characters`,
+);
+if (engineDiffs.length > 0) console.log(`truth fields found by one engine only (same page images):\n${engineDiffs.join('\n')}`);
 console.log(`peak RSS ${round(peakRss / 1024 / 1024)} MB (target < 1024)`);
 
 console.log(
@@ -321,6 +427,9 @@ console.log(
     fax3PageWallMs: round(fax3PageWallMs),
     fineFaxProxy: round(fineProxy, 3),
     standardFaxProxy: round(standardProxy, 3),
+    controlledFineFaxProxy: round(controlledFine, 3),
+    controlledStandardFaxProxy: round(controlledStandard, 3),
+    controlledStandardCharDiffPct: round((100 * controlled.charDiff) / Math.max(1, controlled.chars), 2),
     peakRssMb: round(peakRss / 1024 / 1024),
     workers: WORKERS,
     docsPerFormat: DOCS_PER_FORMAT,

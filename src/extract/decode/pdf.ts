@@ -14,7 +14,7 @@ import { IntakeError, coerceError } from '../../core/errors.ts';
 import type { LayoutWord } from '../layout.ts';
 import { checkPages, checkPixels, withPageTimeout, type DecodeOptions } from './limits.ts';
 import { checkboxWords, drawnShapes, type OperatorList } from './pdf-marks.ts';
-import type { GrayRaster } from './raster.ts';
+import { MAX_OCR_PIXELS, type GrayRaster } from './raster.ts';
 
 const require = createRequire(import.meta.url);
 const PDFJS_DIR = path.dirname(require.resolve('pdfjs-dist/package.json'));
@@ -26,8 +26,42 @@ type PdfPage = Awaited<ReturnType<PdfDocument['getPage']>>;
 
 let pdfjsPromise: Promise<PdfJs> | undefined;
 function loadPdfJs(): Promise<PdfJs> {
-  pdfjsPromise ??= import('pdfjs-dist/legacy/build/pdf.mjs');
+  pdfjsPromise ??= loadPdfJsModules();
   return pdfjsPromise;
+}
+
+/**
+ * Loads pdfjs and its worker module (run in this thread as pdfjs's "fake
+ * worker", handed over through `globalThis.pdfjsWorker`, pdfjs's documented hook)
+ * with as little memory as possible. Through a TypeScript loader (tsx, which the
+ * service and the benchmarks run under) a plain `import()` of these 1-2 MB
+ * bundles cost about 330 MB of RSS for good: the loader rewrites their dynamic
+ * imports and keeps the result with a fine-grained source map, and Node parses
+ * their large .map files. `require()` of an ES module (Node >= 20.19) with source
+ * maps off while they load skips both (about 30 MB). Older Nodes fall back to
+ * `import()`.
+ */
+async function loadPdfJsModules(): Promise<PdfJs> {
+  const sourceMaps = process.sourceMapsEnabled;
+  process.setSourceMapsEnabled(false);
+  try {
+    // The worker bundle ships no type declarations: a non-literal specifier keeps tsc out of it.
+    const workerModule: string = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
+    let pdfjs: PdfJs;
+    let worker: unknown;
+    try {
+      pdfjs = require('pdfjs-dist/legacy/build/pdf.mjs') as PdfJs;
+      worker = require(workerModule);
+    } catch {
+      pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+      worker = await import(workerModule);
+    }
+    const g = globalThis as { pdfjsWorker?: unknown };
+    g.pdfjsWorker ??= worker;
+    return pdfjs;
+  } finally {
+    process.setSourceMapsEnabled(sourceMaps);
+  }
 }
 
 export interface PdfHandle {
@@ -103,12 +137,15 @@ export async function openPdf(bytes: Uint8Array, options: DecodeOptions): Promis
       if (boxes.length > 0) words = [...words.filter((w) => !absorbed.has(w)), ...boxes];
       return { width: viewport.width, height: viewport.height, words, usable: true };
     },
-    async render(n) {
+    render: (n) => renderOneAtATime(async () => {
       const page = await getPage(n);
-      const scale = RENDER_DPI / 72;
-      const viewport = page.getViewport({ scale });
-      const width = Math.ceil(viewport.width);
-      const height = Math.ceil(viewport.height);
+      // 300 dpi, or less on a sheet so large that 300 dpi would pass the OCR pixel budget.
+      const size = page.getViewport({ scale: 1 });
+      const dpi = Math.min(RENDER_DPI, 72 * Math.sqrt(MAX_OCR_PIXELS / Math.max(1, size.width * size.height)));
+      const viewport = page.getViewport({ scale: dpi / 72 });
+      // (Less a hair, so that 792 pt x 300/72, 3300.0000000000005 in floating point, is 3300 pixels.)
+      const width = Math.ceil(viewport.width - 1e-6);
+      const height = Math.ceil(viewport.height - 1e-6);
       checkPixels(width, height, options, n);
       const canvas = createCanvas(width, height);
       const ctx = canvas.getContext('2d');
@@ -123,18 +160,40 @@ export async function openPdf(bytes: Uint8Array, options: DecodeOptions): Promis
       } finally {
         page.cleanup();
       }
-      const rgba = ctx.getImageData(0, 0, width, height).data;
+      // canvas.data() is a view of the canvas's own pixels (RGBA; opaque, so not
+      // premultiplied in effect), without getImageData's 34 MB copy and ~80 ms at
+      // 300 dpi. It is read at once, while the canvas is alive; then the canvas is
+      // shrunk, which frees its pixels now rather than whenever GC finalises it.
+      const rgba = canvas.data();
       const gray = new Uint8Array(width * height);
       for (let i = 0, j = 0; i < gray.length; i += 1, j += 4) {
         // ITU-R BT.601 luma, integer form.
         gray[i] = (rgba[j]! * 299 + rgba[j + 1]! * 587 + rgba[j + 2]! * 114) / 1000;
       }
-      return { width, height, data: gray, dpiX: RENDER_DPI, dpiY: RENDER_DPI };
-    },
+      canvas.width = 1;
+      canvas.height = 1;
+      return { width, height, data: gray, dpiX: dpi, dpiY: dpi };
+    }),
     async close() {
       await doc.destroy().catch(() => undefined);
     },
   };
+}
+
+/**
+ * Renders run one at a time in the process: a 300-dpi page costs about 150 MB
+ * while it renders (the canvas, pdfjs's decoded images, Skia's copies), and
+ * rendering (~0.1-0.3 s) is far quicker than OCR of the page, so running several
+ * at once gained no speed but raised peak memory by that much per extra page.
+ */
+let renderChain: Promise<unknown> = Promise.resolve();
+function renderOneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const run = renderChain.then(work, work);
+  renderChain = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  return run;
 }
 
 function classifyOpenError(error: unknown): IntakeError {

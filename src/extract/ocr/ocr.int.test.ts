@@ -119,6 +119,33 @@ describe('OCR engines', () => {
     }
   });
 
+  it('a worker is replaced after its page budget or a page above its pixel budget, and the engine keeps reading', async () => {
+    // One worker, retired after every 2 pages.
+    const byPages = createTesseractJsEngine({ workers: 1, startTimeoutMs: 30_000, recyclePages: 2 });
+    try {
+      const before = workerStarts.count;
+      for (let i = 0; i < 3; i += 1) expect(find((await byPages.recognize(image)).words, 'Carter')).toBeDefined();
+      // Start, then the replacement started after page 2 (ready before page 3 is asked for).
+      expect(workerStarts.count - before).toBe(2);
+    } finally {
+      await byPages.close();
+    }
+    // A page above the pixel budget retires its worker; a small one does not.
+    const byPixels = createTesseractJsEngine({ workers: 1, startTimeoutMs: 30_000, recyclePixels: image.width * image.height - 1 });
+    try {
+      const before = workerStarts.count;
+      const small: OcrImage = { width: 64, height: 64, data: new Uint8Array(64 * 64).fill(255), dpi: 204 };
+      await byPixels.recognize(small);
+      await byPixels.recognize(small);
+      expect(workerStarts.count - before).toBe(1);
+      expect(find((await byPixels.recognize(image)).words, 'Carter')).toBeDefined();
+      expect(find((await byPixels.recognize(image)).words, 'Carter')).toBeDefined();
+      expect(workerStarts.count - before).toBe(3);
+    } finally {
+      await byPixels.close();
+    }
+  });
+
   it('native tesseract also honours the page time limit', async () => {
     await expect(native.recognize(image, { timeoutMs: 1 })).rejects.toMatchObject({ code: 'PAGE_TIMEOUT' });
   });

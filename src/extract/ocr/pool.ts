@@ -11,6 +11,8 @@ export interface PoolHooks<R> {
   destroy(resource: R): Promise<void>;
 }
 
+export type UseOutcome<T> = { value: T; keep: boolean; refill?: boolean } | { error: unknown; keep: boolean; refill?: boolean };
+
 export class ResourcePool<R> {
   readonly size: number;
   readonly #hooks: PoolHooks<R>;
@@ -25,17 +27,21 @@ export class ResourcePool<R> {
     this.#hooks = hooks;
   }
 
-  /** Runs `fn` with a resource; `fn` returns whether the resource stays usable. */
-  async use<T>(fn: (resource: R) => Promise<{ value: T; keep: boolean } | { error: unknown; keep: boolean }>): Promise<T> {
+  /**
+   * Runs `fn` with a resource; `fn` returns whether the resource stays usable.
+   * `refill` (with `keep: false`): the resource is being retired, not failing;
+   * its replacement is started at once, so the next caller finds it ready.
+   */
+  async use<T>(fn: (resource: R) => Promise<UseOutcome<T>>): Promise<T> {
     const resource = await this.#acquire();
-    let outcome: { value: T; keep: boolean } | { error: unknown; keep: boolean };
+    let outcome: UseOutcome<T>;
     try {
       outcome = await fn(resource);
     } catch (error) {
       outcome = { error, keep: false };
     }
     if (outcome.keep) this.#release(resource);
-    else await this.#discard(resource);
+    else await this.#discard(resource, outcome.refill === true);
     if ('error' in outcome) throw outcome.error;
     return outcome.value;
   }
@@ -62,8 +68,8 @@ export class ResourcePool<R> {
     return promise;
   }
 
-  #grow(): void {
-    if (this.#closed || this.#waiters.length === 0) return;
+  #grow(refill = false): void {
+    if (this.#closed || (this.#waiters.length === 0 && !refill)) return;
     if (this.#all.size + this.#creating >= this.size) return;
     this.#creating += 1;
     this.#hooks.create().then(
@@ -79,6 +85,7 @@ export class ResourcePool<R> {
       (error: unknown) => {
         this.#creating -= 1;
         // Fail one waiter with the start error; the others may still get a worker.
+        // (A refill that fails is dropped: the next caller starts one on demand.)
         this.#waiters.shift()?.reject(error);
         this.#grow();
       },
@@ -91,9 +98,9 @@ export class ResourcePool<R> {
     else this.#idle.push(resource);
   }
 
-  async #discard(resource: R): Promise<void> {
+  async #discard(resource: R, refill: boolean): Promise<void> {
     this.#all.delete(resource);
     await this.#hooks.destroy(resource).catch(() => undefined);
-    this.#grow();
+    this.#grow(refill);
   }
 }

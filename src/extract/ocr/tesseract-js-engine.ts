@@ -16,22 +16,49 @@ import type { OcrEngine, OcrImage, OcrResult, OcrWord, RecognizeOptions } from '
 export interface TesseractJsOptions {
   workers: number;
   startTimeoutMs: number;
+  /**
+   * A worker that has recognised a page of more pixels than this is replaced
+   * afterwards: a WebAssembly heap only grows, so one huge page would otherwise
+   * pin its memory for the life of the process. Default RECYCLE_PIXELS.
+   */
+  recyclePixels?: number;
+  /** A worker is also replaced after this many pages (bounds slow heap growth and fragmentation). Default RECYCLE_PAGES. */
+  recyclePages?: number;
   /** Where the model is read from; defaults to the @tesseract.js-data/eng package (tests point it elsewhere). */
   langPath?: string;
 }
 
+/** Above the decoder's own OCR budget (12 MP), so pages it prepares never trigger it. */
+export const RECYCLE_PIXELS = 16_000_000;
+export const RECYCLE_PAGES = 500;
+
+interface PooledWorker {
+  worker: Worker;
+  pages: number;
+}
+
 export function createTesseractJsEngine(options: TesseractJsOptions): OcrEngine {
-  const pool = new ResourcePool<Worker>(options.workers, {
-    create: () => startWorker(options.startTimeoutMs, options.langPath ?? tesseractJsLangPath()),
-    destroy: async (worker) => {
-      await worker.terminate();
+  const recyclePixels = options.recyclePixels ?? RECYCLE_PIXELS;
+  const recyclePages = options.recyclePages ?? RECYCLE_PAGES;
+  const pool = new ResourcePool<PooledWorker>(options.workers, {
+    create: async () => ({ worker: await startWorker(options.startTimeoutMs, options.langPath ?? tesseractJsLangPath()), pages: 0 }),
+    destroy: async (pooled) => {
+      await pooled.worker.terminate();
     },
   });
 
   return {
     name: 'tesseractjs',
     concurrency: pool.size,
-    recognize: (image, opts) => pool.use((worker) => recognizeOn(worker, image, opts)),
+    recognize: (image, opts) =>
+      pool.use(async (pooled) => {
+        const outcome = await recognizeOn(pooled.worker, image, opts);
+        pooled.pages += 1;
+        if (outcome.keep && (image.width * image.height > recyclePixels || pooled.pages >= recyclePages)) {
+          return { ...outcome, keep: false, refill: true };
+        }
+        return outcome;
+      }),
     close: () => pool.close(),
   };
 }
