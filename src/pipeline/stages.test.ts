@@ -58,6 +58,16 @@ describe('review gate reasons', () => {
     expect(reviewReasonsFor(doubtfulType, link(['dob']))).toContain('low_confidence');
   });
 
+  it('a sure new patient is accepted like a sure link; only an undecided match waits', () => {
+    const e = extraction({});
+    expect(reviewReasonsFor(e, { decision: 'new', mrn: null, score: -20, candidates: [] })).toEqual([]);
+    expect(reviewReasonsFor(e, { decision: 'review', mrn: null, score: 3, candidates: [] })).toEqual(['uncertain_match']);
+    expect(reviewReasonsFor(e, null)).toEqual(['uncertain_match']);
+    // A chart cannot confirm identity fields for a patient who has none.
+    const held = extraction({ 'patient.dob': 0.9 });
+    expect(reviewReasonsFor(held, { decision: 'new', mrn: null, score: -20, candidates: [] })).toEqual(['low_confidence']);
+  });
+
   it('a confident document passes with no gate record', () => {
     const e = extraction({});
     expect(e.needsReview).toBe(false);

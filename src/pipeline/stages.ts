@@ -64,7 +64,8 @@ export function reviewReasonsFor(extraction: Extraction, match: StoredMatch | nu
   const reasons: ReviewReason[] = [];
   if (extraction.documentType !== 'referral') return ['not_referral'];
   if (extraction.needsReview && !confirmedByChart(extraction, match)) reasons.push('low_confidence');
-  if (!match || match.decision !== 'match') reasons.push('uncertain_match');
+  // A sure "new" patient is as settled as a sure link: the hand-off creates the chart.
+  if (!match || match.decision === 'review') reasons.push('uncertain_match');
   if (match?.duplicateOf) reasons.push('possible_duplicate');
   return reasons;
 }

@@ -26,7 +26,7 @@ export function calibratedConfidence(key: FieldKey, chosen: Chosen, table: Reado
       // Within a bucket, the raw score still orders values: scale around the bucket rate.
       const base = bucketConfidence(hit[0], hit[1]);
       const adj = Math.min(1, chosen.raw / 0.95);
-      return Math.max(0, Math.min(0.995, base * (0.9 + 0.1 * adj)));
+      return Math.max(0, Math.min(0.995, base * (0.97 + 0.03 * adj)));
     }
   }
   return Math.min(0.9, calibrate(chosen.raw));

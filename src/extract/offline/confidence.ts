@@ -134,9 +134,10 @@ function ocrBin(ocr: number): string {
 export function featureKeys(key: FieldKey, chosen: Chosen): string[] {
   const c = chosen.candidate;
   const g = GROUPS[key];
-  const fine = [g, c.method, ocrBin(c.ocr), c.repairs > 0 ? 'r' : '-', c.doubt > 0 ? 'd' : '-', c.below ? 'b' : '-',
+  const band = chosen.raw >= 0.9 ? 'H' : chosen.raw >= 0.7 ? 'M' : 'L';
+  const fine = [g, c.method, band, ocrBin(c.ocr), c.repairs > 0 ? 'r' : '-', c.doubt > 0 ? 'd' : '-', c.below ? 'b' : '-',
     c.fuzzyLabel ? 'f' : '-', c.offPage ? 'o' : '-', chosen.agree > 1 ? 'a' : '-', chosen.conflict ? 'c' : '-', chosen.crossChecked ? 'k' : '-'].join('|');
-  const mid = [g, c.method, ocrBin(c.ocr), c.repairs > 0 || c.doubt > 0 || c.fuzzyLabel ? 'x' : '-', chosen.conflict ? 'c' : '-', chosen.crossChecked ? 'k' : '-'].join('|');
+  const mid = [g, c.method, band, ocrBin(c.ocr), c.repairs > 0 || c.doubt > 0 || c.fuzzyLabel ? 'x' : '-', chosen.conflict ? 'c' : '-', chosen.crossChecked ? 'k' : '-'].join('|');
   const coarse = [g, c.method, chosen.conflict ? 'c' : '-'].join('|');
   return [fine, mid, coarse];
 }

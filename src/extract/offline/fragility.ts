@@ -95,6 +95,9 @@ export function fragilityCap(key: FieldKey, chosen: Chosen, facts: PageFacts): n
   const c = chosen.candidate;
   const corroborated = independentReadings(chosen) > 1 || chosen.crossChecked === true;
   let cap = 1;
+  // A value a validator doubted this much (a state inferred from the ZIP, a clash with
+  // a neighbouring field) is a guess, however its bucket fared: a person confirms it.
+  if (c.doubt >= 0.25) cap = Math.min(cap, FRAGILE_CAP);
   if (key === 'referral.urgency' && facts.urgencyOptions >= 2) {
     // A priority checklist: on a scan the box's state is a guess from OCR glyphs;
     // in a text layer whose boxes are drawn (not written) the state is invisible.
