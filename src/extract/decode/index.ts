@@ -15,18 +15,23 @@ import type { OcrEngine } from '../ocr/types.ts';
 import { decodeImage } from './image.ts';
 import { buildBlocks } from './layout-builder.ts';
 import { mapLimit, withPageTimeout, type DecodeOptions } from './limits.ts';
+import { applyCheckboxes, findCheckboxes } from './checkboxes.ts';
 import { openPdf } from './pdf.ts';
+import { DEFAULT_CLEANUP, cleanupForOcr, type CleanupChoices } from './preprocess.ts';
 import { DEFAULT_PREPARE, isBlank, prepareForOcr, type GrayRaster, type PrepareChoices, type RasterKind } from './raster.ts';
 import { decodeTiffPage, readTiffPages } from './tiff.ts';
 
 export { decodeOptionsFromConfig, type DecodeOptions } from './limits.ts';
 export { buildBlocks } from './layout-builder.ts';
 export { DEFAULT_PREPARE, type PrepareChoices } from './raster.ts';
+export { DEFAULT_CLEANUP, type CleanupChoices } from './preprocess.ts';
 
 export interface DecodeDeps {
   ocr: OcrEngine;
   /** Preprocessing choices (the benchmark compares them); defaults to what measured best. */
   preprocess?: PrepareChoices;
+  /** Cleanup around OCR (despeckle scans and faxes, sharpen photos, read checkboxes from the image); all on by default. */
+  cleanup?: CleanupChoices;
 }
 
 const CORRUPT_CODE: Record<DocumentFormat, ErrorCode> = {
@@ -45,7 +50,7 @@ export async function decodeDocument(bytes: Uint8Array, options: DecodeOptions, 
   const format = detectFormat(bytes);
   if (format === null) throw new IntakeError('UNSUPPORTED_FORMAT', 'unrecognised document format', { details: { bytes: bytes.length } });
 
-  const ctx: PageContext = { ocr: deps.ocr, options, preprocess: deps.preprocess ?? DEFAULT_PREPARE };
+  const ctx: PageContext = { ocr: deps.ocr, options, preprocess: deps.preprocess ?? DEFAULT_PREPARE, cleanup: deps.cleanup ?? DEFAULT_CLEANUP };
   let pages: LayoutPage[];
   try {
     switch (format) {
@@ -75,6 +80,7 @@ interface PageContext {
   ocr: OcrEngine;
   options: DecodeOptions;
   preprocess: PrepareChoices;
+  cleanup: CleanupChoices;
 }
 
 /** Pages in flight: one more than the OCR engine runs at once, so decoding overlaps OCR. */
@@ -120,10 +126,20 @@ async function recognizePage(
   ctx: PageContext,
 ): Promise<LayoutPage> {
   if (isBlank(raster)) return { pageNumber, width, height, source: 'blank', blocks: [] };
-  const prepared = await withPageTimeout(prepareForOcr(raster, kind, width, height, ctx.preprocess), ctx.options.pageTimeoutMs, pageNumber);
+  const prepared = await withPageTimeout(
+    cleanupForOcr(raster, kind, ctx.cleanup).then((cleaned) => prepareForOcr(cleaned, kind, width, height, ctx.preprocess)),
+    ctx.options.pageTimeoutMs,
+    pageNumber,
+  );
   const result = await ctx.ocr.recognize(prepared.image, { timeoutMs: ctx.options.pageTimeoutMs });
+  let ocrWords = result.words;
+  // Not on standard 204x98 faxes: stretched glyphs there pass for boxes.
+  if (ctx.cleanup.checkboxes && (kind === 'photo' || Math.min(raster.dpiX, raster.dpiY) >= 150)) {
+    const textHeight = median(ocrWords.filter((w) => /[\p{L}\p{N}]/u.test(w.text)).map((w) => w.bbox[3] - w.bbox[1]));
+    if (textHeight > 0) ocrWords = applyCheckboxes(ocrWords, findCheckboxes(prepared.image, textHeight));
+  }
   const words: LayoutWord[] = [];
-  for (const w of result.words) {
+  for (const w of ocrWords) {
     // Table rules and speckle come out as low-confidence punctuation: drop them.
     if (!/[\p{L}\p{N}]/u.test(w.text) && w.confidence < 0.5) continue;
     words.push({
@@ -133,4 +149,10 @@ async function recognizePage(
     });
   }
   return { pageNumber, width, height, source: 'ocr', blocks: buildBlocks(words) };
+}
+
+function median(xs: number[]): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
 }

@@ -3,7 +3,7 @@ import type { LayoutBlock } from '../../layout.ts';
 import { NO_NOISE, PageBuilder, degradePage, type Degrade } from './builder.ts';
 import { Rng } from './rng.ts';
 
-const NONE: Degrade = { split: 0, glue: 0, marks: 0, tilt: 0, jitter: 0 };
+const NONE: Degrade = { split: 0, glue: 0, marks: 0, tilt: 0, jitter: 0, boxesRead: 0 };
 
 function page(): LayoutBlock[] {
   const p = new PageBuilder(1, new Rng(3), NO_NOISE);
@@ -57,5 +57,15 @@ describe('degradePage', () => {
     const flat = degradePage(page(), NONE, 1, 612, 792);
     const fy = (t: string) => words(flat).find((w) => w.text === t)!.bbox[1];
     expect(fy('Smithers')).toBe(fy('Patient'));
+  });
+
+  it('keeps whole checkboxes as the decoder reads them ("☒"/"☐") in the share boxesRead', () => {
+    const build = (boxesRead: number) => {
+      const p = new PageBuilder(1, new Rng(9), { wordError: 0.01, clean: [0.9, 0.95], degrade: { ...NONE, boxesRead } });
+      p.row(100, [[40, 'Priority: ☒ Urgent ☐ Routine ☐ STAT']]);
+      return text(p.build('ocr').blocks);
+    };
+    expect(build(1).filter((t) => t === '☒' || t === '☐')).toHaveLength(3);
+    expect(build(0).filter((t) => t === '☒' || t === '☐')).toHaveLength(0);
   });
 });

@@ -32,6 +32,17 @@ export interface Degrade {
   tilt: number;
   /** Largest vertical jitter of a single word's box, in points. */
   jitter: number;
+  /** Share of whole checkboxes the decoder reads from the image as "☒"/"☐" (the rest come out as OCR's glyphs). */
+  boxesRead: number;
+}
+
+/** A fixed pseudo-random number in [0, 1) for a position (keeps the generator's seeded stream unchanged). */
+function spot(x: number, y: number): number {
+  let h = Math.imul(Math.round(x * 7) ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(Math.round(y * 13), 0xc2b2ae35);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x27d4eb2d);
+  h ^= h >>> 13;
+  return (h >>> 0) / 4294967296;
 }
 
 export const NO_NOISE: Noise = { wordError: 0, clean: [1, 1] };
@@ -91,8 +102,14 @@ export class PageBuilder {
       let conf = this.rng.float(this.noise.clean[0], this.noise.clean[1]);
       // OCR reads checkbox glyphs as whatever they look like.
       if (this.noise.wordError > 0 && /^(☒|☐|\[X\]|\(X\)|\[|\])$/.test(t)) {
+        const glyph = t;
         t = /☒|X/.test(t) ? this.rng.pick(['X', '[X]', '&', 'M', 'Bd', '(X)']) : this.rng.pick(['O', '[]', 'C', '0', '[ ]', 'o']);
         conf = this.rng.float(0.3, 0.7);
+        // The decoder reads most whole boxes from the image itself (decode/checkboxes.ts) as "☒"/"☐".
+        if (this.noise.degrade && /^(☒|☐|\[X\]|\(X\))$/.test(glyph) && spot(cx, y) < this.noise.degrade.boxesRead) {
+          t = /☒|X/.test(glyph) ? '☒' : '☐';
+          conf = 0.9;
+        }
       }
       if (this.noise.wordError > 0 && this.rng.next() < this.noise.wordError) {
         t = corrupt(t, this.rng);

@@ -26,9 +26,9 @@ export interface SynthDoc {
 
 const NOISE: Record<Quality, Noise> = {
   digital: { wordError: 0, clean: [1, 1] },
-  scan: { wordError: 0.01, clean: [0.9, 0.97], degrade: { split: 0.01, glue: 0.03, marks: 2, tilt: 0.2, jitter: 0.4 } },
-  fax: { wordError: 0.025, clean: [0.82, 0.96], degrade: { split: 0.02, glue: 0.05, marks: 3, tilt: 0.3, jitter: 0.5 } },
-  photo: { wordError: 0.045, clean: [0.72, 0.95], degrade: { split: 0.02, glue: 0.06, marks: 4, tilt: 0.6, jitter: 0.8 } },
+  scan: { wordError: 0.01, clean: [0.9, 0.97], degrade: { split: 0.01, glue: 0.03, marks: 2, tilt: 0.2, jitter: 0.4, boxesRead: 0.7 } },
+  fax: { wordError: 0.025, clean: [0.82, 0.96], degrade: { split: 0.02, glue: 0.05, marks: 3, tilt: 0.3, jitter: 0.5, boxesRead: 0.6 } },
+  photo: { wordError: 0.045, clean: [0.72, 0.95], degrade: { split: 0.02, glue: 0.06, marks: 4, tilt: 0.6, jitter: 0.8, boxesRead: 0.4 } },
 };
 
 const FAMILIES: Family[] = ['form', 'two-column', 'stacked', 'table', 'letter', 'ehr'];
