@@ -48,9 +48,6 @@ export interface ReviewGate {
   lowFields: FieldKey[] | null;
 }
 
-/** Patient identity fields a linked EHR chart can confirm (match.confirms). */
-export const IDENTITY_FIELDS: ReadonlySet<FieldKey> = new Set(['patient.firstName', 'patient.middleName', 'patient.lastName', 'patient.dob']);
-
 export function invalidExtraction(code: ErrorCode, message: string, pages = 0): Extraction {
   return {
     documentType: 'invalid',

@@ -45,9 +45,9 @@ export interface MatchDecision {
   /** Short non-PHI reason for the decision. */
   reason?: string;
   /**
-   * On a link: the query's identity values that the linked chart states
-   * identically (normalised names, exact date of birth). The review gate may
-   * count an OCR'd name or DOB as confirmed by them (pipeline/stages.ts).
+   * On a link: the query's values that the linked chart states identically
+   * (normalised names, exact date of birth, sex, phone, ZIP, street line). The
+   * review gate may count an OCR'd reading of them as confirmed (pipeline/stages.ts).
    */
-  confirms?: Array<'firstName' | 'middleName' | 'lastName' | 'dob'>;
+  confirms?: Array<'firstName' | 'middleName' | 'lastName' | 'dob' | 'sex' | 'phone' | 'postalCode' | 'addressLine1'>;
 }

@@ -85,12 +85,16 @@ export async function createMatcher(deps: MatcherDeps): Promise<Matcher> {
   };
 }
 
-/** Identity values the query and the linked chart state identically (both present). */
+/** Values the query and the linked chart state identically (both present). */
 export function confirmedIdentity(q: NormalDemographics, chart: NormalDemographics): NonNullable<MatchDecision['confirms']> {
   const out: NonNullable<MatchDecision['confirms']> = [];
   if (q.first && q.first === chart.first) out.push('firstName');
   if (q.middle && q.middle === chart.middle) out.push('middleName');
   if (q.last && q.last === chart.last && (q.suffix ?? null) === (chart.suffix ?? null)) out.push('lastName');
   if (q.dob && q.dob === chart.dob) out.push('dob');
+  if (q.sex && q.sex === chart.sex) out.push('sex');
+  if (q.phone && q.phone === chart.phone) out.push('phone');
+  if (q.postal && q.postal === chart.postal) out.push('postalCode');
+  if (q.address && q.address === chart.address) out.push('addressLine1');
   return out;
 }

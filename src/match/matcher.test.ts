@@ -60,10 +60,14 @@ describe.each(testBackends())('matcher on %s', (backend) => {
     expect(fields).toMatchObject({ firstName: 'exact', lastName: 'exact', dob: 'exact', sex: 'agree', phone: 'exact' });
   });
 
-  it('says which identity values the linked chart confirms, and only those', async () => {
+  it('says which values the linked chart confirms, and only those', async () => {
     const exact = await matcher.match({ firstName: 'robert', middleName: 'Allen', lastName: 'QUILLFEATHER', dob: '1961-04-09', sex: 'M', phone: '5125550101' });
     expect(exact).toMatchObject({ decision: 'match', mrn: 'MRNT01' });
-    expect([...exact.confirms!].sort()).toEqual(['dob', 'firstName', 'lastName', 'middleName']);
+    expect([...exact.confirms!].sort()).toEqual(['dob', 'firstName', 'lastName', 'middleName', 'phone', 'sex']);
+    const otherPhone = await matcher.match({ firstName: 'Robert', lastName: 'Quillfeather', dob: '1961-04-09', sex: 'M', phone: '5125559999', postalCode: '78701' });
+    expect(otherPhone.decision).toBe('match');
+    expect(otherPhone.confirms).toContain('postalCode');
+    expect(otherPhone.confirms).not.toContain('phone');
     // A nickname links, but "Bob" is not what the chart says: the first name is not confirmed.
     const nick = await matcher.match({ firstName: 'Bob', lastName: 'Quillfeather', dob: '1961-04-09', sex: 'M', phone: '5125550101' });
     if (nick.decision === 'match') expect(nick.confirms).not.toContain('firstName');

@@ -45,6 +45,8 @@ describe('review gate reasons', () => {
     expect(reviewReasonsFor(provider, link(['firstName', 'lastName', 'dob']))).toEqual(['low_confidence']);
     const weakPhone = extraction({ 'patient.dob': 0.9, 'patient.phone': 0.5 });
     expect(reviewReasonsFor(weakPhone, link(['firstName', 'lastName', 'dob']))).toEqual(['low_confidence']);
+    // The same phone on the chart confirms it.
+    expect(reviewReasonsFor(weakPhone, link(['firstName', 'lastName', 'dob', 'phone']))).toEqual([]);
     expect(reviewReasonsFor(e, { ...link(['firstName', 'dob']), decision: 'review' })).toEqual(['low_confidence', 'uncertain_match']);
   });
 

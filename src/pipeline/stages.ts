@@ -3,7 +3,7 @@
  * worker does not depend on how extraction or matching work (and tests can pass
  * their own). `extract(document) → Extraction`, `match(demographics) → MatchDecision`.
  */
-import { IDENTITY_FIELDS, type Extraction } from '../extract/extraction.ts';
+import type { Extraction } from '../extract/extraction.ts';
 import type { FieldKey } from '../extract/fields.ts';
 import type { Demographics, MatchDecision } from '../match/demographics.ts';
 import type { Db } from '../store/store.ts';
@@ -44,19 +44,23 @@ const CONFIRMABLE: Partial<Record<FieldKey, NonNullable<MatchDecision['confirms'
   'patient.middleName': 'middleName',
   'patient.lastName': 'lastName',
   'patient.dob': 'dob',
+  'patient.sex': 'sex',
+  'patient.phone': 'phone',
+  'patient.address.postalCode': 'postalCode',
+  'patient.address.line1': 'addressLine1',
 };
 
 /**
- * The extractor stopped the document only over patient identity fields (an OCR'd
- * name or date of birth nothing on the page corroborates), and the patient was
- * linked to a chart that states each of those values identically: the chart is
- * the corroboration, so low confidence is not a reason to hold it.
+ * The extractor stopped the document only over patient demographics (an OCR'd
+ * name, date of birth, phone or ZIP nothing on the page corroborates), and the
+ * patient was linked to a chart that states each of those values identically: the
+ * chart is the corroboration, so low confidence is not a reason to hold it.
  */
 export function confirmedByChart(extraction: Extraction, match: StoredMatch | null): boolean {
   const low = extraction.gate?.lowFields;
   if (!match || match.decision !== 'match' || !low || low.length === 0) return false;
   const confirms = new Set(match.confirms ?? []);
-  return low.every((k) => IDENTITY_FIELDS.has(k) && CONFIRMABLE[k] !== undefined && confirms.has(CONFIRMABLE[k]));
+  return low.every((k) => CONFIRMABLE[k] !== undefined && confirms.has(CONFIRMABLE[k]));
 }
 
 /** Why a matched document needs a person; empty means it may be accepted. */
