@@ -51,7 +51,8 @@ export async function startReviewHarness(reviewers: string[]): Promise<ReviewHar
   const samples = path.join(dir, 'samples');
   fs.mkdirSync(samples);
   for (const f of SAMPLE_FILES) fs.copyFileSync(path.join(REPO, 'samples', f), path.join(samples, f));
-  const config = testConfig({ INTAKE_DATA_DIR: path.join(dir, 'data'), PORT: '0', HOST: '127.0.0.1' });
+  // A threshold no field reaches: both samples wait for a reviewer whatever the extractor makes of them.
+  const config = testConfig({ INTAKE_DATA_DIR: path.join(dir, 'data'), PORT: '0', HOST: '127.0.0.1', REVIEW_THRESHOLD: '1' });
   const service = await startService(config, silentLogger(), { samplesDir: samples });
   const tokens: Record<string, string> = {};
   for (const name of reviewers) tokens[name] = (await createUser(service.store.db, name, 'reviewer')).token;
