@@ -90,8 +90,8 @@ add('referringProvider.name', true, 'provider', 'referring provider', 'referring
   'physician name', 'physician', 'provider', 'pcp', 'primary care physician', 'primary care provider', 'referring md',
   'referring practitioner', 'referring provider name', 'requesting physician', 'referring', 'doctor', 'clinician',
   'signed', 'electronically signed by', 'signed by', 'referring dr', 'ordering clinician');
-add('npi', true, undefined, 'npi', 'npi #', 'npi number', 'provider npi', 'referring npi', 'individual npi', 'npi no');
-add('practice', false, undefined, 'practice', 'practice name', 'clinic', 'clinic name', 'organization', 'facility',
+add('npi', true, 'provider', 'npi', 'npi #', 'npi number', 'provider npi', 'referring npi', 'individual npi', 'npi no');
+add('practice', false, 'provider', 'practice', 'practice name', 'clinic', 'clinic name', 'organization', 'facility',
   'group practice', 'referring practice', 'referring clinic', 'referring office', 'referring facility', 'office name',
   'referring organization', 'practice/clinic', 'location', 'sending facility');
 add('referringProvider.phone', true, 'provider', 'office phone', 'provider phone', 'referring phone', 'clinic phone',

@@ -290,3 +290,18 @@ describe('generator', () => {
     expect(noteFirst).toBeGreaterThan(3);
   });
 });
+
+describe('labels that only a provider has', () => {
+  it('reads a bare "Phone #" after an NPI, in a printout with no section headings, as the office phone', () => {
+    const v = values(doc([
+      [50, 40, 'Referral Summary', 13],
+      [50, 60, 'Pt: Quill, Harriet DOB: 02/11/1958'],
+      [50, 74, 'Patient Phone: 303-555-0142'],
+      [50, 88, 'Referring Provider: Virel, Tomas MD'],
+      [50, 102, 'NPI #: 1234567893 Phone #: 512-555-0187'],
+      [50, 116, 'Reason for Referral: Recurrent kidney stones'],
+    ]));
+    expect(v['referringProvider.phone']).toBe('5125550187');
+    expect(v['patient.phone']).toBe('3035550142');
+  });
+});
