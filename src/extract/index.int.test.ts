@@ -52,6 +52,12 @@ const standInOffline: NonNullable<ExtractLayoutOptions['offline']> = (layout: Do
         'referringProvider.name': at('Robert Smith', 0.93),
         'referral.reason': at('chronic right knee pain', 0.93),
         'referral.diagnosisCodes': at(['M17.11'], 0.93),
+        'patient.middleName': at('A.', 0.93),
+        'patient.sex': at('F', 0.93),
+        'patient.phone': at('6148324410', 0.93),
+        'referringProvider.npi': at('1234567893', 0.93),
+        'referral.urgency': at('routine', 0.93),
+        'referral.date': at('2026-10-02', 0.93),
       }
     : {};
   return {
@@ -87,6 +93,16 @@ describe('extractLayout', () => {
     const result = await extractLayout(referralLayout(), options());
     expect(result).toEqual(standInOffline(referralLayout(), { reviewThreshold: 0.95 }));
     expect(stub.requests).toHaveLength(0);
+  });
+
+  it('holds the document when Claude alone reports a field (its readings are not calibrated on their own)', async () => {
+    const input = goodToolInput();
+    (input.fields as Array<Record<string, unknown>>).push({ field: 'patient.mrn', value: 'A7719', lines: [1] });
+    stub.enqueue(toolUseReply(input, { input_tokens: 3_000, output_tokens: 600 }));
+    const result = await extractLayout(referralLayout(), options({ claude: claude() }));
+    expect(result.fields['patient.mrn']?.confidence ?? 0).toBeLessThan(0.95);
+    expect(result.needsReview).toBe(true);
+    expect(result.gate?.lowFields).toEqual(['patient.mrn']);
   });
 
   it('combines agreeing readings into confident fields and records tokens and cost', async () => {

@@ -8,6 +8,7 @@
 import { reviewGate, type DocumentType, type ExtractedField, type ExtractedFields, type Extraction } from '../extraction.ts';
 import { FIELD_KEYS, type FieldKey, type FieldValue } from '../fields.ts';
 import { tokens } from './evidence.ts';
+import { DOCUMENT_FIELD_FLOOR } from '../offline/index.ts';
 
 /** Agreement: 1 - (1-a)(1-b)·k; k > 1 because both read the same OCR text, so their errors are not independent. */
 export const AGREEMENT_CORRELATION = 3;
@@ -158,7 +159,7 @@ export function combineExtractions(
     documentType = claude.documentType;
     confidence = TYPE_DISAGREEMENT_CONFIDENCE;
   }
-  const { needsReview: review, gate } = reviewGate(documentType, confidence, fields, reviewThreshold);
+  const { needsReview: review, gate } = reviewGate(documentType, confidence, fields, reviewThreshold, DOCUMENT_FIELD_FLOOR);
   return {
     extraction: {
       documentType,
