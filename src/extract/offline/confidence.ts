@@ -98,6 +98,9 @@ export function combine(key: FieldKey, cands: Candidate[]): Chosen | null {
   let conflict = false;
   for (const g of groups) {
     if (g === best) continue;
+    // A shorter or longer reading of the very same words ("Physical Therapy" inside
+    // "Physical Therapy - Eval & Treat") is the same evidence read to another extent.
+    if (TEXT_FIELDS.has(key) && g.cands.every((c) => best.cands.some((b) => nestedReading(b, c)))) continue;
     const onPageConflict = g.onPage > 0;
     if (onPageConflict) conflict = true;
     const strength = onPageConflict ? g.onPage : Math.max(...g.scores) * 0.4;
@@ -111,6 +114,18 @@ export function combine(key: FieldKey, cands: Candidate[]): Chosen | null {
   const order = best.cands.map((c, i) => ({ c, s: best.scores[i]! })).sort((a, b) => rank(a.c) - rank(b.c) || caps(a.c) - caps(b.c) || b.s - a.s);
   const top = order[0]!.c;
   return { candidate: top, raw, agree: best.cands.length, conflict, support: best.cands };
+}
+
+function overlapping(a: Candidate, b: Candidate): boolean {
+  return a.page === b.page && a.bbox[0] < b.bbox[2] && b.bbox[0] < a.bbox[2] && a.bbox[1] < b.bbox[3] && b.bbox[1] < a.bbox[3];
+}
+
+/** Two readings of overlapping words where one value contains the other. */
+function nestedReading(a: Candidate, b: Candidate): boolean {
+  if (!overlapping(a, b) || typeof a.value !== 'string' || typeof b.value !== 'string') return false;
+  const x = a.value.toLowerCase();
+  const y = b.value.toLowerCase();
+  return x !== y && (x.includes(y) || y.includes(x));
 }
 
 const GROUPS: Record<FieldKey, string> = {

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { DocumentLayout, LayoutPage } from '../layout.ts';
 import { repairCategoryLetter } from '../normalize/icd10.ts';
 import { specialtyLike } from '../normalize/specialty.ts';
-import { extractOffline } from './index.ts';
+import { extractOffline, offlineChosen } from './index.ts';
 import { ocrPairVariants } from './labels.ts';
 import { NO_NOISE, PageBuilder, makeLayout } from './synth/builder.ts';
 import { generateDoc } from './synth/generate.ts';
@@ -303,5 +303,24 @@ describe('labels that only a provider has', () => {
     ]));
     expect(v['referringProvider.phone']).toBe('5125550187');
     expect(v['patient.phone']).toBe('3035550142');
+  });
+});
+
+describe('rival readings that are not rivals', () => {
+  const letter = (extra: Piece[]): Piece[] => [
+    [72, 40, 'Lakeside Family Clinic', 14],
+    [72, 90, 'Re: Referral to Physical Therapy - Eval & Treat'],
+    [72, 104, 'Patient: Harriet Quill DOB: 02/11/1958'],
+    [72, 130, 'Dear Colleague,'],
+    [72, 150, 'I am referring Ms. Harriet Quill (DOB 2/11/1958) to your practice for right knee pain with instability.'],
+    ...extra,
+    [72, 230, 'Sincerely,'],
+    [72, 246, 'Tomas Virel, MD'],
+  ];
+
+  it('a shorter reading of the same words ("Physical Therapy" inside the Re: line) does not conflict', () => {
+    const { chosen } = offlineChosen(doc(letter([])), today);
+    expect(chosen['referral.specialty']?.candidate.value).toBe('Physical Therapy - Eval & Treat');
+    expect(chosen['referral.specialty']?.conflict).toBe(false);
   });
 });
