@@ -214,7 +214,17 @@ export function extractOffline(layout: DocumentLayout, options: OfflineOptions):
     const confidence = Math.min(calibratedConfidence(key, ch), f ? fragilityCap(key, ch, f) : 1);
     fields[key] = { value: c.value, confidence: round(confidence), page: c.page, bbox: c.bbox.map(round) as typeof c.bbox };
   }
-  const { needsReview: review, gate } = reviewGate(cls.documentType, cls.confidence, fields, options.reviewThreshold, DOCUMENT_FIELD_FLOOR);
+  let { needsReview: review, gate } = reviewGate(cls.documentType, cls.confidence, fields, options.reviewThreshold, DOCUMENT_FIELD_FLOOR);
+  // The referral page offers a choice (a list of specialties, of priorities) and none
+  // could be read as chosen: the document says something we did not get, so a person looks.
+  const first = cls.documentType === 'referral' ? facts.get(cls.contentPages[0]?.pageNumber ?? -1) : undefined;
+  const unreadChoices = first
+    ? Number(first.specialties >= 3 && !fields['referral.specialty']) + Number(first.urgencyOptions >= 2 && !fields['referral.urgency'])
+    : 0;
+  if (unreadChoices > 0 && !review) {
+    review = true;
+    gate = { threshold: options.reviewThreshold, lowFields: null };
+  }
   return {
     documentType: cls.documentType,
     confidence: round(cls.confidence),
@@ -223,6 +233,6 @@ export function extractOffline(layout: DocumentLayout, options: OfflineOptions):
     fields,
     pages: layout.pages.length,
     extractor: 'offline',
-    notes: { kind: cls.kind, coverPages: cls.coverPages, unreadLabels: unread },
+    notes: { kind: cls.kind, coverPages: cls.coverPages, unreadLabels: unread, unreadChoices },
   };
 }

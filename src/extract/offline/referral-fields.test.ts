@@ -324,3 +324,22 @@ describe('rival readings that are not rivals', () => {
     expect(chosen['referral.specialty']?.conflict).toBe(false);
   });
 });
+
+describe('a choice the form offers but we could not read', () => {
+  const run = (rows: Piece[]) => extractOffline(doc(form(rows)), { reviewThreshold: 0.95, today });
+
+  it('holds the document when a specialty list shows no readable mark', () => {
+    const x = run([[60, 240, 'Specialty Requested:'], [60, 254, 'Cardiology'], [200, 254, 'Dermatology'], [340, 254, 'Neurology']]);
+    expect(x.fields['referral.specialty']).toBeUndefined();
+    expect(x.notes?.['unreadChoices']).toBe(1);
+    expect(x.needsReview).toBe(true);
+    expect(x.gate?.lowFields).toBeNull();
+  });
+
+  it('counts nothing unread when the mark is there', () => {
+    const x = run([[60, 240, 'Specialty Requested:'], [60, 254, '☐ Cardiology'], [200, 254, '☒ Dermatology'], [340, 254, '☐ Neurology']]);
+    expect(x.fields['referral.specialty']?.value).toBe('Dermatology');
+    expect(x.notes?.['unreadChoices']).toBe(0);
+    expect(x.needsReview).toBe(false);
+  });
+});
