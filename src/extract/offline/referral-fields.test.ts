@@ -343,3 +343,10 @@ describe('a choice the form offers but we could not read', () => {
     expect(x.needsReview).toBe(false);
   });
 });
+
+describe('leader dots and blank rules', () => {
+  it('reads the value under a label whose leader dots stand apart ("Reason for Referral ......")', () => {
+    const v = values(doc(form([]).map((p): Piece => (p[2].startsWith('Reason for Referral') ? [60, 218, 'Reason for Referral ......'] : p)).concat([[60, 232, 'Recurrent kidney stones']])));
+    expect(v['referral.reason']).toBe('Recurrent kidney stones');
+  });
+});

@@ -56,6 +56,8 @@ export function makeSegment(id: number, page: number, line: number, words: Word[
 }
 
 /** "DOB:03/14/1962" or "NPI#1234567890" read as one word: split after the label. */
+const LEADER = /^[.·…_\-–—=]{3,}$/;
+
 function splitGlued(words: Word[]): void {
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
@@ -120,7 +122,8 @@ export function buildPages(layout: DocumentLayout): PageInfo[] {
     for (const block of page.blocks) {
       for (const line of block.lines) {
         const words: Word[] = line.words
-          .filter((w) => w.text.trim().length > 0 && !isDebrisWord(w, median))
+          // Leader dots and blank-field rules ("......", "______") carry no value.
+          .filter((w) => w.text.trim().length > 0 && !LEADER.test(w.text.trim()) && !isDebrisWord(w, median))
           .map((w) => ({ text: w.text.trim(), norm: normWord(w.text), bbox: w.bbox, confidence: w.confidence }));
         if (words.length === 0) {
           lineNo++;

@@ -34,7 +34,7 @@ function sectioned(items: Item[]): Record<Item['section'], Item[]> {
 
 function label(it: Item, rng: Rng): string {
   const r = rng.next();
-  return r < 0.85 ? `${it.label}:` : r < 0.92 ? `${it.label}.........` : it.label;
+  return r < 0.85 ? `${it.label}:` : r < 0.89 ? `${it.label}.........` : r < 0.92 ? `${it.label} ......` : it.label;
 }
 
 /** An office's numbers as letterheads print them: labelled, or the phone bare and the fax after it. */
