@@ -9,19 +9,12 @@ import { describe, expect, it } from 'vitest';
 import type { DocumentLayout, LayoutPage } from '../layout.ts';
 import { boxState } from './checklist.ts';
 import { extractOffline } from './index.ts';
-import { NO_NOISE, PageBuilder, makeLayout } from './synth/builder.ts';
+import { makeLayout, piecesPage, type Piece } from './synth/builder.ts';
 import { generateCorpus } from './synth/generate.ts';
-import { Rng } from './synth/rng.ts';
 
 const today = new Date('2025-11-15T00:00:00Z');
-type Piece = [x: number, y: number, text: string, size?: number];
-
 function layout(pieces: Piece[], source: LayoutPage['source'] = 'text'): DocumentLayout {
-  const p = new PageBuilder(1, new Rng(1), NO_NOISE);
-  for (const [x, y, t, size] of pieces) p.text(x, y, t, size ?? 10);
-  const page = p.build(source);
-  if (source === 'ocr') for (const b of page.blocks) for (const l of b.lines) for (const w of l.words) w.confidence = 0.93;
-  return makeLayout([page], source === 'ocr' ? 'tiff' : 'pdf');
+  return makeLayout([piecesPage(1, pieces, { source, ocrConfidence: 0.93 })], source === 'ocr' ? 'tiff' : 'pdf');
 }
 
 function run(pieces: Piece[], source: LayoutPage['source'] = 'text') {

@@ -11,20 +11,14 @@ import type { DocumentLayout, LayoutPage } from '../layout.ts';
 import { codeFromToken } from './dx-sweep.ts';
 import { codesMatchReason } from './fragility.ts';
 import { extractOffline } from './index.ts';
-import { NO_NOISE, PageBuilder, makeLayout } from './synth/builder.ts';
+import { NO_NOISE, PageBuilder, makeLayout, piecesPage, type Piece } from './synth/builder.ts';
 import { generateCorpus, generateDoc } from './synth/generate.ts';
 import { Rng } from './synth/rng.ts';
 
 const today = new Date('2025-11-15T00:00:00Z');
-type Piece = [x: number, y: number, text: string, size?: number];
-
 /** A page as OCR would report it: every word at `conf`. */
 function page(pieces: Piece[], source: LayoutPage['source'], conf = 0.96): LayoutPage {
-  const p = new PageBuilder(1, new Rng(1), NO_NOISE);
-  for (const [x, y, t, size] of pieces) p.text(x, y, t, size ?? 10);
-  const built = p.build(source);
-  if (source === 'ocr') for (const b of built.blocks) for (const l of b.lines) for (const w of l.words) w.confidence = conf;
-  return built;
+  return piecesPage(1, pieces, { source, ocrConfidence: conf });
 }
 
 function run(pieces: Piece[], source: LayoutPage['source'] = 'text'): ReturnType<typeof extractOffline> {

@@ -4,22 +4,13 @@
  * EHR printouts, cover sheets, non-referrals, OCR-noisy digits.
  */
 import { describe, expect, it } from 'vitest';
-import type { DocumentLayout, LayoutPage } from '../layout.ts';
+import type { DocumentLayout } from '../layout.ts';
 import { extractOffline } from './index.ts';
-import { NO_NOISE, PageBuilder, makeLayout } from './synth/builder.ts';
-import { Rng } from './synth/rng.ts';
+import { makeLayout, piecesPage, type Piece } from './synth/builder.ts';
 
 const today = new Date('2025-11-15T00:00:00Z');
-type Piece = [x: number, y: number, text: string, size?: number];
-
-function page(n: number, pieces: Piece[], source: LayoutPage['source'] = 'text'): LayoutPage {
-  const p = new PageBuilder(n, new Rng(1), NO_NOISE);
-  for (const [x, y, t, size] of pieces) p.text(x, y, t, size ?? 10);
-  return p.build(source);
-}
-
 function doc(...pages: Piece[][]): DocumentLayout {
-  return makeLayout(pages.map((p, i) => page(i + 1, p)), 'pdf');
+  return makeLayout(pages.map((p, i) => piecesPage(i + 1, p)), 'pdf');
 }
 
 function run(layout: DocumentLayout) {

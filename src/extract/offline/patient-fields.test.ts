@@ -16,7 +16,7 @@ import { looseWordMatch, matchLabelAt } from './labels.ts';
 import { buildPages, isDebrisWord, normWord, type Word } from './segments.ts';
 import { generateDoc } from './synth/generate.ts';
 import { makeMbi } from './synth/referral.ts';
-import { NO_NOISE, PageBuilder, makeLayout } from './synth/builder.ts';
+import { makeLayout, piecesPage, type Piece } from './synth/builder.ts';
 import { Rng } from './synth/rng.ts';
 import { dropDebris, joinSplitWords, readValue, repairIdDigits, repairMbi } from './values.ts';
 
@@ -304,10 +304,8 @@ describe('names', () => {
   });
 });
 
-function pageWith(pieces: Array<[number, number, string, number?]>, width = 612, height = 792, source: LayoutPage['source'] = 'text'): LayoutPage {
-  const p = new PageBuilder(1, new Rng(1), NO_NOISE, width, height);
-  for (const [x, y, t, size] of pieces) p.text(x, y, t, size ?? 10);
-  return p.build(source);
+function pageWith(pieces: Piece[], width = 612, height = 792, source: LayoutPage['source'] = 'text'): LayoutPage {
+  return piecesPage(1, pieces, { width, height, source });
 }
 
 function fields(layout: DocumentLayout): Record<string, unknown> {

@@ -6,26 +6,18 @@
  * debris, OCR letter pairs in labels. All names and numbers are invented.
  */
 import { describe, expect, it } from 'vitest';
-import type { DocumentLayout, LayoutPage } from '../layout.ts';
+import type { DocumentLayout } from '../layout.ts';
 import { repairCategoryLetter } from '../normalize/icd10.ts';
 import { specialtyLike } from '../normalize/specialty.ts';
 import { extractOffline, offlineChosen } from './index.ts';
 import { ocrPairVariants } from './labels.ts';
-import { NO_NOISE, PageBuilder, makeLayout } from './synth/builder.ts';
+import { NO_NOISE, PageBuilder, makeLayout, piecesPage, type Piece } from './synth/builder.ts';
 import { generateDoc } from './synth/generate.ts';
 import { Rng } from './synth/rng.ts';
 
 const today = new Date('2025-11-15T00:00:00Z');
-type Piece = [x: number, y: number, text: string, size?: number];
-
-function page(n: number, pieces: Piece[], source: LayoutPage['source'] = 'text'): LayoutPage {
-  const p = new PageBuilder(n, new Rng(1), NO_NOISE);
-  for (const [x, y, t, size] of pieces) p.text(x, y, t, size ?? 10);
-  return p.build(source);
-}
-
 function doc(...pages: Piece[][]): DocumentLayout {
-  return makeLayout(pages.map((p, i) => page(i + 1, p)), 'pdf');
+  return makeLayout(pages.map((p, i) => piecesPage(i + 1, p)), 'pdf');
 }
 
 function fields(layout: DocumentLayout) {

@@ -214,3 +214,24 @@ function union(boxes: BBox[]): BBox {
 export function makeLayout(pages: LayoutPage[], format: DocumentLayout['format']): DocumentLayout {
   return { format, pages, decodeMs: 0 };
 }
+
+/** Text placed on a page by hand (tests): x, y (top of the line, points), the text, its size (10 by default). */
+export type Piece = [x: number, y: number, text: string, size?: number];
+
+/**
+ * A noise-free page of hand-placed pieces. With `source: 'ocr'` and `ocrConfidence`,
+ * every word carries that confidence, as an OCR engine would report it.
+ */
+export function piecesPage(
+  pageNumber: number,
+  pieces: readonly Piece[],
+  options: { source?: LayoutPage['source']; ocrConfidence?: number; width?: number; height?: number } = {},
+): LayoutPage {
+  const source = options.source ?? 'text';
+  const p = new PageBuilder(pageNumber, new Rng(1), NO_NOISE, options.width, options.height);
+  for (const [x, y, t, size] of pieces) p.text(x, y, t, size ?? 10);
+  const page = p.build(source);
+  const conf = options.ocrConfidence;
+  if (source === 'ocr' && conf !== undefined) for (const b of page.blocks) for (const l of b.lines) for (const w of l.words) w.confidence = conf;
+  return page;
+}
