@@ -7,6 +7,7 @@
  */
 import type { FieldKey, FieldValue } from '../fields.ts';
 import { unionBBox, type BBox, type LayoutWord } from '../layout.ts';
+import { withinOneEdit } from '../normalize/edit-distance.ts';
 import type { NumberedLine } from './prompt.ts';
 
 export interface Evidence {
@@ -66,32 +67,10 @@ function squash(text: string): string {
     .replace(/Z/g, '2');
 }
 
-function editDistanceAtMost1(a: string, b: string): boolean {
-  if (a === b) return true;
-  if (Math.abs(a.length - b.length) > 1) return false;
-  let i = 0;
-  let j = 0;
-  let edits = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) {
-      i++;
-      j++;
-      continue;
-    }
-    if (++edits > 1) return false;
-    if (a.length > b.length) i++;
-    else if (b.length > a.length) j++;
-    else {
-      i++;
-      j++;
-    }
-  }
-  return edits + (a.length - i) + (b.length - j) <= 1;
-}
 
 function tokenMatches(valueToken: string, wordToken: string): boolean {
   if (valueToken === wordToken) return true;
-  return valueToken.length >= 5 && editDistanceAtMost1(valueToken, wordToken);
+  return valueToken.length >= 5 && withinOneEdit(valueToken, wordToken);
 }
 
 interface Scored {

@@ -2,6 +2,7 @@
  * Small closed vocabularies: administrative sex (M/F/X/U) and referral urgency
  * (routine/urgent/stat), plus insurance identifiers (upper case, no spaces).
  */
+import { withinOneEdit } from './edit-distance.ts';
 
 export function normalizeSex(raw: string): 'M' | 'F' | 'X' | 'U' | null {
   const s = raw.trim().toLowerCase().replace(/[.:]/g, '');
@@ -19,33 +20,12 @@ export function normalizeSex(raw: string): 'M' | 'F' | 'X' | 'U' | null {
 export function normalizeSexLoose(raw: string): 'M' | 'F' | null {
   const s = raw.trim().toLowerCase().replace(/[.,;:]+$/, '');
   if (/^(female|male)$/.test(s)) return s === 'female' ? 'F' : 'M';
-  if (/^[a-z]{5,7}$/.test(s) && s[0] === 'f' && oneEdit(s, 'female')) return 'F';
-  if (/^[a-z]{4,6}$/.test(s) && s[0] === 'w' && oneEdit(s, 'woman')) return 'F';
+  if (/^[a-z]{5,7}$/.test(s) && s[0] === 'f' && withinOneEdit(s, 'female')) return 'F';
+  if (/^[a-z]{4,6}$/.test(s) && s[0] === 'w' && withinOneEdit(s, 'woman')) return 'F';
   if (/^ma[l1i][ec]$/.test(s)) return 'M';
   return null;
 }
 
-function oneEdit(a: string, b: string): boolean {
-  if (Math.abs(a.length - b.length) > 1) return false;
-  let i = 0;
-  let j = 0;
-  let edits = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) {
-      i++;
-      j++;
-      continue;
-    }
-    if (++edits > 1) return false;
-    if (a.length > b.length) i++;
-    else if (b.length > a.length) j++;
-    else {
-      i++;
-      j++;
-    }
-  }
-  return edits + (a.length - i) + (b.length - j) <= 1;
-}
 
 export function normalizeUrgency(raw: string): 'routine' | 'urgent' | 'stat' | null {
   const s = raw.trim().toLowerCase().replace(/[.:!]/g, '');

@@ -6,6 +6,7 @@
  * words run together ("DateofBirth").
  */
 import type { FieldKey } from '../fields.ts';
+import { levenshtein } from '../normalize/edit-distance.ts';
 import type { Word } from './segments.ts';
 
 export type Section = 'patient' | 'provider' | 'insurance' | 'referral' | 'recipient';
@@ -213,19 +214,6 @@ function lettersFor(key: string): string[] {
   return out.filter((k) => k !== key);
 }
 
-function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j]!;
-      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return prev[b.length]!;
-}
 
 /**
  * A looser reading of one word of a multi-word label whose other words matched
@@ -239,9 +227,9 @@ export function looseWordMatch(labelWord: string, norm: string): boolean {
   const b = norm.replace(/[^a-z0-9#]/g, '');
   if (!a || !b || !/^[a-z#]+$/.test(a)) return false;
   if (/\d/.test(b) && a.length === b.length && [...b].every((ch, i) => ch === a[i] || (DIGIT_AS_LETTER[ch] ?? '').includes(a[i]!))) return true;
-  if (a.length >= 5 && b.length >= 4 && /^[a-z]+$/.test(b) && a[0] === b[0] && editDistance(a, b) <= 2) return true;
+  if (a.length >= 5 && b.length >= 4 && /^[a-z]+$/.test(b) && a[0] === b[0] && levenshtein(a, b) <= 2) return true;
   // "Full Nae": one slip in a four-letter word.
-  if (a.length === 4 && b.length >= 3 && /^[a-z]+$/.test(b) && a[0] === b[0] && editDistance(a, b) <= 1) return true;
+  if (a.length === 4 && b.length >= 3 && /^[a-z]+$/.test(b) && a[0] === b[0] && levenshtein(a, b) <= 1) return true;
   return false;
 }
 
@@ -316,7 +304,7 @@ export function matchLabelAt(words: readonly Word[], i: number): LabelMatch | nu
         ok = true;
         end = i + 1;
       } else if (def.words.length > 1 && joined.endsWith('#') && one.endsWith('#') && joined.length >= 5 && one[0] === joined[0] &&
-        editDistance(one, joined) <= 2) {
+        levenshtein(one, joined) <= 2) {
         // "Chan#" for "Chart #": a numbered label run together, its word misread; the "#" marks it.
         ok = true;
         fuzzy = true;
