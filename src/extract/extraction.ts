@@ -61,20 +61,11 @@ export function invalidExtraction(code: ErrorCode, message: string, pages = 0): 
 }
 
 /**
- * The review gate: a non-referral, or a referral whose required fields are missing
- * or below the threshold, goes to a person.
- */
-export function needsReview(documentType: DocumentType, fields: ExtractedFields, threshold: number): boolean {
-  if (documentType !== 'referral') return true;
-  const confident = (key: FieldKey) => (fields[key]?.confidence ?? 0) >= threshold;
-  if (!REQUIRED_FIELDS.every(confident)) return true;
-  return !REASON_FIELDS.some(confident);
-}
-
-/**
- * The gate with its reasons: `needsReview` as above, also when the type's own
- * confidence is under the threshold or any reported field is under `floor` (a
- * reviewer feels any wrong field), and which fields alone stopped it.
+ * The review gate. A document goes to a person when it is not a referral, its type
+ * is under the threshold, a required field is missing, or no reason field is there
+ * (then `lowFields` is null); or when fields are only too unsure: a required field
+ * under the threshold, no reason field at or above it, any reported field under
+ * `floor` (a reviewer feels any wrong field). Those fields are `lowFields`.
  */
 export function reviewGate(
   documentType: DocumentType,
@@ -83,16 +74,15 @@ export function reviewGate(
   threshold: number,
   floor = 0,
 ): { needsReview: boolean; gate?: ReviewGate } {
-  const review = needsReview(documentType, fields, threshold) || typeConfidence < threshold
-    || Object.values(fields).some((f) => f.confidence < floor);
-  if (!review) return { needsReview: false };
-  if (documentType !== 'referral' || typeConfidence < threshold) return { needsReview: true, gate: { threshold, lowFields: null } };
-  if (REQUIRED_FIELDS.some((k) => fields[k] === undefined) || !REASON_FIELDS.some((k) => fields[k] !== undefined)) {
+  if (
+    documentType !== 'referral' || typeConfidence < threshold
+    || REQUIRED_FIELDS.some((k) => fields[k] === undefined) || !REASON_FIELDS.some((k) => fields[k] !== undefined)
+  ) {
     return { needsReview: true, gate: { threshold, lowFields: null } };
   }
   const low = new Set<FieldKey>();
   for (const k of REQUIRED_FIELDS) if (fields[k]!.confidence < threshold) low.add(k);
   if (!REASON_FIELDS.some((k) => (fields[k]?.confidence ?? 0) >= threshold)) for (const k of REASON_FIELDS) if (fields[k]) low.add(k);
   for (const [k, f] of Object.entries(fields) as Array<[FieldKey, ExtractedField]>) if (f.confidence < floor) low.add(k);
-  return { needsReview: true, gate: { threshold, lowFields: [...low] } };
+  return low.size === 0 ? { needsReview: false } : { needsReview: true, gate: { threshold, lowFields: [...low] } };
 }
