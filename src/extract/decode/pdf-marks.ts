@@ -56,17 +56,6 @@ function apply(m: Matrix, x: number, y: number): [number, number] {
   return [m[0]! * x + m[2]! * y + m[4]!, m[1]! * x + m[3]! * y + m[5]!];
 }
 
-function multiply(a: Matrix, b: Matrix): number[] {
-  return [
-    a[0]! * b[0]! + a[2]! * b[1]!,
-    a[1]! * b[0]! + a[3]! * b[1]!,
-    a[0]! * b[2]! + a[2]! * b[3]!,
-    a[1]! * b[2]! + a[3]! * b[3]!,
-    a[0]! * b[4]! + a[2]! * b[5]! + a[4]!,
-    a[1]! * b[4]! + a[3]! * b[5]! + a[5]!,
-  ];
-}
-
 /** Luminance of a pdfjs fill colour ("#rrggbb" or [r, g, b] 0-255) is under half. */
 function isDark(color: unknown): boolean {
   let rgb: number[] | null = null;
@@ -141,31 +130,54 @@ function sameBox(a: BBox, b: BBox): boolean {
   return Math.abs(a[0] - b[0]) < 1.5 && Math.abs(a[1] - b[1]) < 1.5 && Math.abs(a[2] - b[2]) < 1.5 && Math.abs(a[3] - b[3]) < 1.5;
 }
 
-/** Every shape the page draws with a path, in page coordinates. */
-export function drawnShapes(ops: OperatorList, OPS: PdfOps, viewportTransform: Matrix): Shape[] {
-  const fills = new Set([OPS.fill, OPS.eoFill, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
-  const shapes: Shape[] = [];
-  let ctm: Matrix = [1, 0, 0, 1, 0, 0];
-  let fillColor: unknown = '#000000';
-  const stack: Array<{ ctm: Matrix; fillColor: unknown }> = [];
+export interface GraphicsState {
+  /** Current transformation matrix (user space to PDF page space). */
+  ctm: Matrix;
+  /** Current fill colour as pdfjs gives it ("#rrggbb", or [r, g, b] 0-255 from a gray). */
+  fillColor: unknown;
+}
+
+type Multiply = (m1: Matrix, m2: Matrix) => number[];
+
+/**
+ * Walks a page's operator list keeping the graphics state (save/restore, transform,
+ * fill colour) and calls `visit` for every other operator; `visit` returns true to stop.
+ */
+export function walkOperators(
+  ops: OperatorList,
+  OPS: PdfOps,
+  multiply: Multiply,
+  visit: (fn: number, args: unknown[] | null, state: Readonly<GraphicsState>) => boolean | void,
+): void {
+  const initial = (): GraphicsState => ({ ctm: [1, 0, 0, 1, 0, 0], fillColor: '#000000' });
+  let state = initial();
+  const stack: GraphicsState[] = [];
   for (let i = 0; i < ops.fnArray.length; i += 1) {
-    const fn = ops.fnArray[i];
+    const fn = ops.fnArray[i]!;
     const args = ops.argsArray[i] as unknown[] | null;
-    if (fn === OPS.save) stack.push({ ctm, fillColor });
-    else if (fn === OPS.restore) ({ ctm, fillColor } = stack.pop() ?? { ctm: [1, 0, 0, 1, 0, 0], fillColor: '#000000' });
-    else if (fn === OPS.transform && Array.isArray(args)) ctm = multiply(ctm, args as number[]);
-    else if (fn === OPS.setFillRGBColor && args) fillColor = args[0] ?? args;
+    if (fn === OPS.save) stack.push(state);
+    else if (fn === OPS.restore) state = stack.pop() ?? initial();
+    else if (fn === OPS.transform && Array.isArray(args)) state = { ...state, ctm: multiply(state.ctm, args as number[]) };
+    else if (fn === OPS.setFillRGBColor && args) state = { ...state, fillColor: args[0] ?? args };
     else if (fn === OPS.setFillGray && args) {
       const g = Math.round(Number(args[0]) * 255);
-      fillColor = [g, g, g];
-    } else if (fn === OPS.constructPath && Array.isArray(args)) {
-      const paint = args[0] as number;
-      const data = (args[1] as unknown[] | undefined)?.[0] as ArrayLike<number> | undefined;
-      if (!data || typeof data.length !== 'number') continue;
-      const filled = fills.has(paint);
-      shapes.push(...subpaths(data, multiply(viewportTransform, ctm), filled, filled && isDark(fillColor)));
-    }
+      state = { ...state, fillColor: [g, g, g] };
+    } else if (visit(fn, args, state) === true) return;
   }
+}
+
+/** Every shape the page draws with a path, in page coordinates. */
+export function drawnShapes(ops: OperatorList, OPS: PdfOps, viewportTransform: Matrix, multiply: Multiply): Shape[] {
+  const fills = new Set([OPS.fill, OPS.eoFill, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
+  const shapes: Shape[] = [];
+  walkOperators(ops, OPS, multiply, (fn, args, { ctm, fillColor }) => {
+    if (fn !== OPS.constructPath || !Array.isArray(args)) return;
+    const paint = args[0] as number;
+    const data = (args[1] as unknown[] | undefined)?.[0] as ArrayLike<number> | undefined;
+    if (!data || typeof data.length !== 'number') return;
+    const filled = fills.has(paint);
+    shapes.push(...subpaths(data, multiply(viewportTransform, ctm), filled, filled && isDark(fillColor)));
+  });
   return shapes;
 }
 

@@ -13,7 +13,7 @@ import { createCanvas } from '@napi-rs/canvas';
 import { IntakeError, coerceError } from '../../core/errors.ts';
 import type { LayoutWord } from '../layout.ts';
 import { checkPages, checkPixels, withPageTimeout, type DecodeOptions } from './limits.ts';
-import { checkboxWords, drawnShapes, type OperatorList } from './pdf-marks.ts';
+import { checkboxWords, drawnShapes, walkOperators, type OperatorList } from './pdf-marks.ts';
 import { MAX_OCR_PIXELS, type GrayRaster } from './raster.ts';
 
 const require = createRequire(import.meta.url);
@@ -133,7 +133,7 @@ export async function openPdf(bytes: Uint8Array, options: DecodeOptions): Promis
       }
       if (coveredByImage(page, words, ops, pdfjs)) return { width: viewport.width, height: viewport.height, words, usable: false };
       // Checkboxes drawn as paths become "☒"/"☐" words beside their options.
-      const { boxes, absorbed } = checkboxWords(drawnShapes(ops, pdfjs.OPS, viewport.transform), words);
+      const { boxes, absorbed } = checkboxWords(drawnShapes(ops, pdfjs.OPS, viewport.transform, pdfjs.Util.transform), words);
       if (boxes.length > 0) words = [...words.filter((w) => !absorbed.has(w)), ...boxes];
       return { width: viewport.width, height: viewport.height, words, usable: true };
     },
@@ -275,17 +275,11 @@ function coveredByImage(page: PdfPage, words: readonly LayoutWord[], ops: Operat
   const imageOps = new Set<number>([OPS.paintImageXObject, OPS.paintInlineImageXObject, OPS.paintImageMaskXObject]);
   const [vx0, vy0, vx1, vy1] = page.view as [number, number, number, number];
   const pageArea = Math.abs((vx1 - vx0) * (vy1 - vy0)) || 1;
-  let ctm = [1, 0, 0, 1, 0, 0];
-  const stack: number[][] = [];
-  for (let i = 0; i < ops.fnArray.length; i += 1) {
-    const fn = ops.fnArray[i];
-    if (fn === OPS.save) stack.push(ctm);
-    else if (fn === OPS.restore) ctm = stack.pop() ?? [1, 0, 0, 1, 0, 0];
-    else if (fn === OPS.transform) ctm = pdfjs.Util.transform(ctm, ops.argsArray[i] as number[]);
-    else if (fn !== undefined && imageOps.has(fn)) {
-      const area = Math.abs(ctm[0]! * ctm[3]! - ctm[1]! * ctm[2]!);
-      if (area >= pageArea * 0.5) return true;
-    }
-  }
-  return false;
+  let covered = false;
+  walkOperators(ops, OPS, pdfjs.Util.transform, (fn, _args, { ctm }) => {
+    if (!imageOps.has(fn)) return false;
+    covered = Math.abs(ctm[0]! * ctm[3]! - ctm[1]! * ctm[2]!) >= pageArea * 0.5;
+    return covered;
+  });
+  return covered;
 }
