@@ -4,7 +4,7 @@
  * down to it (boxes still map to the page); photos are upscaled only within it.
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_OCR_PIXELS, prepareForOcr, stretchRows, type GrayRaster } from './raster.ts';
+import { MAX_OCR_PIXELS, isBlank, prepareForOcr, stretchRows, type GrayRaster } from './raster.ts';
 
 const NO_EXTRAS = { blurSigma: 0, deskew: false, photoUpscale: true, flatten: false };
 
@@ -66,5 +66,24 @@ describe('prepareForOcr pixel budget', () => {
     expect(larger.image.width * larger.image.height).toBeLessThanOrEqual(MAX_OCR_PIXELS);
     expect(larger.image.width).toBeGreaterThan(1900 * 1.25);
     expect(larger.image.width).toBeLessThan(1900 * 2);
+  });
+});
+
+describe('isBlank', () => {
+  const page = (fill: (x: number, y: number) => number) => raster(1700, 2200, 200, 200, fill);
+
+  it('a page of thin, light type (a typed letter in a thin font) is not blank', () => {
+    // Twenty lines of text: 1-pixel gray strokes every 5 pixels across 8-pixel-high rows.
+    const letter = page((x, y) => {
+      const line = Math.floor((y - 200) / 40);
+      const inRow = (y - 200) % 40 < 8 && line >= 0 && line < 20 && x > 150 && x < 1400;
+      return inRow && x % 5 === 0 ? 90 : 235;
+    });
+    expect(isBlank(letter)).toBe(false);
+  });
+
+  it('an empty page with speckle is blank', () => {
+    const speckled = page((x, y) => ((x * 7919 + y * 104729) % 997 === 0 ? 0 : 250));
+    expect(isBlank(speckled)).toBe(true);
   });
 });
