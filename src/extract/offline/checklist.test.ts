@@ -74,6 +74,25 @@ describe('urgency checklists in a column', () => {
     const x = run([...HEAD, ...column('Priority:', ['[ ] Routine', '[X] Urgent', '[ ] STAT'])]);
     expect(x.fields['referral.urgency']?.value).toBe('urgent');
   });
+
+  it('splits box glyphs OCR ran into the option ("[JRoutine XUrgent CISTAT") and keeps it below the gate', () => {
+    const x = run([...HEAD, [60, 150, 'Referral Priority: [JRoutine XUrgent CISTAT']], 'ocr');
+    expect(x.fields['referral.urgency']?.value).toBe('urgent');
+    expect(x.fields['referral.urgency']!.confidence).toBeLessThan(0.95);
+    const y = run([...HEAD, [60, 150, 'Priority: (Routine OUrgent IX]STAT']], 'ocr');
+    expect(y.fields['referral.urgency']?.value).toBe('stat');
+  });
+
+  it('reads both sex boxes run into one token ("[X]M[]F", "[MXF")', () => {
+    expect(run([...HEAD, [60, 150, 'Sex: [X]M[]F']], 'ocr').fields['patient.sex']?.value).toBe('M');
+    expect(run([...HEAD, [60, 150, 'Legal Sex [MXF']], 'ocr').fields['patient.sex']?.value).toBe('F');
+  });
+
+  it('never cuts an ordinary word that starts like a box ("Clinic", "Ortho", "Overdue")', () => {
+    const x = run([...HEAD, [60, 150, 'Clinic notes: Overdue Xrays, Ortho consult'], [60, 165, 'Priority: Routine']], 'text');
+    expect(x.fields['referral.urgency']?.value).toBe('routine');
+    expect(x.fields['referral.specialty']).toBeUndefined();
+  });
 });
 
 describe('letters that say it in a sentence', () => {

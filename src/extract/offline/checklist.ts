@@ -18,6 +18,29 @@ const GLUED = /^(\[[xX]\]|☒|☑|■|⊠|\[\s?\]|☐|□|X(?=[A-Z][a-z]{3,}))(.
 /** Sex boxes run into their letter by OCR: "XF" (checked F), "[IM" / "[OF" (empty), "BM" (a filled box read as B). */
 const SEX_GLUED = /^(\[?[xX]\]?|B|\[[IJOCl0]?|[oO0]|☒|☐)(M|F|Male|Female)$/;
 const SEX_FILLED_B = /^B$/;
+/** Both sex boxes and letters run into one token: "[X]M[]F", "[MXF" (empty M, checked F). */
+const SEX_BOX = String.raw`(\[?[xX×]\]?|\[\s?[\]jJIl1]?|[oO0]|☒|☐)`;
+const SEX_PAIR = new RegExp(String.raw`^${SEX_BOX}(M|Male)${SEX_BOX}(F|Female)$`);
+/**
+ * Other box glyphs OCR runs into the option after them ("[JRoutine", "CISTAT",
+ * "(Routine", "OUrgent", "XSTAT", "IX]Urgent"): split only when what follows is an
+ * urgency option or a specialty named whole, so an ordinary word that happens to
+ * start with "C" or "O" is never cut in two.
+ */
+const GLUED_EMPTY = /^(\[\s?[jJ1lI|cC0oO]?\]?|[cC][iIjJlL1|\]]|\(|[oO0]|LI)(.+)$/;
+const GLUED_CHECKED = /^(\[?[xX×]\]?|[iIlL|][xX×][\]jJ1l|)]|\([xX×]\)?)(.+)$/;
+const URGENCY_OPTION = /^(routine|urgent|stat|asap|emergent)[,;:.]?$/i;
+
+function gluedOption(text: string): [box: string, option: string] | null {
+  for (const [re, box] of [[GLUED_CHECKED, '☒'], [GLUED_EMPTY, '☐']] as const) {
+    const m = re.exec(text);
+    if (!m) continue;
+    const option = m[2]!;
+    const sp = findSpecialty(option);
+    if (URGENCY_OPTION.test(option) || (sp && sp.index === 0 && sp.value.length >= option.replace(/[,;:.]+$/, '').length)) return [box, option];
+  }
+  return null;
+}
 
 export type BoxState = 'on' | 'off' | null;
 
@@ -48,8 +71,18 @@ function itemsOf(input: readonly Word[]): Item[] {
     // "Genderx]M", "Sex:[X]F": the field's label run into its first box by OCR.
     const lab = /^(sex|gender)[:;]?(.+)$/i.exec(input.text);
     const raw = lab && SEX_GLUED.test(lab[2]!) ? { ...input, text: lab[2]! } : input;
+    const pair = SEX_PAIR.exec(raw.text);
+    const states = pair ? [boxState(pair[1]!), boxState(pair[3]!)] : [];
+    if (pair && states[0] && states[1]) {
+      out.push({ state: states[0], box: { ...raw, text: pair[1]! }, words: [{ ...raw, text: pair[2]! }] });
+      out.push((cur = { state: states[1], box: { ...raw, text: pair[3]! }, words: [{ ...raw, text: pair[4]! }] }));
+      continue;
+    }
     const glued = GLUED.exec(raw.text) ?? SEX_GLUED.exec(raw.text);
-    const parts: Word[] = glued ? [{ ...raw, text: SEX_FILLED_B.test(glued[1]!) ? '■' : glued[1]! }, { ...raw, text: glued[2]! }] : [raw];
+    const other = glued ? null : gluedOption(raw.text);
+    const parts: Word[] = glued
+      ? [{ ...raw, text: SEX_FILLED_B.test(glued[1]!) ? '■' : glued[1]! }, { ...raw, text: glued[2]! }]
+      : other ? [{ ...raw, text: other[0] }, { ...raw, text: other[1] }] : [raw];
     for (const w of parts) {
       const st = boxState(w.text);
       // A box needs an option after it; a lone "X" inside an option's words is not a box.

@@ -359,6 +359,15 @@ function valueRight(occ: Occurrence, page: PageInfo): Word[] {
   return out;
 }
 
+/**
+ * The largest gap, in heights of the line above, between two lines of one value.
+ * A text layer's boxes span the whole font size; OCR boxes hug the ink, so a line
+ * without descenders is only cap-high and the same leading is a larger multiple of it.
+ */
+function lineGap(page: PageInfo): number {
+  return page.source === 'ocr' ? 1.3 : 0.9;
+}
+
 /** Continuation lines of a free-text value (reason) under its first line. */
 function continuation(first: Word[], page: PageInfo, maxLines: number): Word[] {
   if (!first.length) return [];
@@ -369,7 +378,7 @@ function continuation(first: Word[], page: PageInfo, maxLines: number): Word[] {
   let lines = 0;
   const below = page.segments.filter((s) => !s.faxHeader && s.bbox[1] > bottom - h * 0.3).sort((a, b) => a.bbox[1] - b.bbox[1]);
   for (const s of below) {
-    if (lines >= maxLines || s.bbox[1] - bottom > h * 0.9) break;
+    if (lines >= maxLines || s.bbox[1] - bottom > h * lineGap(page)) break;
     if (Math.abs(s.bbox[0] - x0) > 40 && s.bbox[0] > x0 - 120) continue;
     if (Math.abs(s.bbox[0] - x0) > 40) break;
     if (startsWithLabel(s.words) || startsWithNextField(s.words)) break;
@@ -405,7 +414,7 @@ function lineUnder(first: Word[], x: number, page: PageInfo): Word[] {
   const bottom = Math.max(...first.map((w) => w.bbox[3]));
   const h = Math.max(6, bottom - Math.min(...first.map((w) => w.bbox[1])));
   const next = page.segments
-    .filter((s) => !s.faxHeader && s.bbox[1] > bottom - h * 0.3 && s.bbox[1] - bottom <= h * 0.9 && Math.abs(s.bbox[0] - x) <= 12)
+    .filter((s) => !s.faxHeader && s.bbox[1] > bottom - h * 0.3 && s.bbox[1] - bottom <= h * lineGap(page) && Math.abs(s.bbox[0] - x) <= 12)
     .sort((a, b) => a.bbox[1] - b.bbox[1])[0];
   return next && !startsWithLabel(next.words) ? next.words : [];
 }

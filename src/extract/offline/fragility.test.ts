@@ -9,7 +9,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DocumentLayout, LayoutPage } from '../layout.ts';
 import { codeFromToken } from './dx-sweep.ts';
-import { codesMatchReason } from './fragility.ts';
+import { codesMatchReason, pageFacts } from './fragility.ts';
+import { buildPages } from './segments.ts';
 import { extractOffline } from './index.ts';
 import { NO_NOISE, PageBuilder, makeLayout, piecesPage, type Piece } from './synth/builder.ts';
 import { generateCorpus, generateDoc } from './synth/generate.ts';
@@ -75,6 +76,12 @@ describe('fragile readings are capped below the gate', () => {
     const x = run([...BASE, [60, 170, 'Priority: [X] Routine [ ] Urgent [ ] STAT']], 'ocr');
     expect(x.fields['referral.urgency']?.value).toBe('routine');
     expect(x.fields['referral.urgency']!.confidence).toBeLessThan(0.95);
+  });
+
+  it('counts urgency options OCR glued to their boxes ("[JRoutine", "Ourgent"), not the tail of a longer word', () => {
+    const facts = (pieces: Piece[]) => pageFacts(buildPages(makeLayout([page(pieces, 'ocr')], 'tiff'))[0]!);
+    expect(facts([[60, 170, 'Priority:'], [60, 185, '[JRoutine'], [60, 200, 'Ourgent'], [60, 215, 'STAT']]).urgencyOptions).toBe(3);
+    expect(facts([[60, 170, 'Priority: nonurgent follow-up, status post repair, STAT labs']]).urgencyOptions).toBe(1);
   });
 
   it('an option list with no mark in the text layer (boxes drawn as graphics) is not trusted', () => {

@@ -34,7 +34,20 @@ const CLOSED: ReadonlySet<FieldKey> = new Set(['patient.sex', 'patient.address.s
 /** Scored by meaning (token overlap), so a one-letter slip does not make it wrong. */
 const LOOSE: ReadonlySet<FieldKey> = new Set(['referral.reason']);
 
-const URGENCY_WORD = /(?<![A-Za-z])(routine|urgent|stat|emergent|asap)(?![A-Za-z])/gi;
+const URGENCY_WORD = /(routine|urgent|stat|emergent|asap)(?![a-z])/gi;
+
+/**
+ * An urgency option written on the page: a word of its own, or one OCR glued to a
+ * box it misread ("[JRoutine", "Ourgent"); not the tail of a longer word ("nonurgent").
+ */
+function urgencyOptions(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(URGENCY_WORD)) {
+    const before = m.index === 0 ? '' : text[m.index - 1]!;
+    if (!/[a-z]/.test(before) || /^[A-Z]/.test(m[1]!)) out.push(m[1]!.toLowerCase());
+  }
+  return out;
+}
 const MARKED_URGENCY = /(\[\s?[xX✓✔]\s?\]|\([xX]\)|☒|☑|■|✓|✔|⊠)\s*(routine|urgent|stat|emergent|asap)\b/i;
 
 export interface PageFacts {
@@ -53,7 +66,7 @@ export function pageFacts(page: PageInfo): PageFacts {
   let markInText = false;
   for (const s of page.segments) {
     if (s.faxHeader) continue;
-    for (const m of s.text.matchAll(URGENCY_WORD)) options.add(m[1]!.toLowerCase());
+    for (const o of urgencyOptions(s.text)) options.add(o);
     if (MARKED_URGENCY.test(s.text)) markInText = true;
     const sp = findSpecialty(s.text);
     if (sp) specialties.add(sp.value.toLowerCase());

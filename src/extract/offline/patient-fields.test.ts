@@ -148,6 +148,27 @@ describe('debris and split words around values', () => {
   });
 });
 
+describe('address lines on OCR pages', () => {
+  it('takes the city line under the street though the gap exceeds the street\'s ink height', () => {
+    // OCR boxes hug the ink: the street line is 7 pt tall, the next line 9 pt below it.
+    const ocrLine = (y: number, x: number, text: string): LayoutPage['blocks'][number] => {
+      let at = x;
+      const ws = text.split(' ').map((t) => {
+        const w = { text: t, bbox: [at, y, at + t.length * 5, y + 7] as BBox, confidence: 0.95 };
+        at += t.length * 5 + 4;
+        return w;
+      });
+      return { bbox: [x, y, x + 200, y + 7], lines: [{ text, bbox: [x, y, x + 200, y + 7], words: ws }] };
+    };
+    const base = piecesPage(1, [[50, 40, 'REFERRAL FORM', 13], [60, 60, 'Patient Name: Doe, Jane A.'], [60, 75, 'DOB: 03/14/1962']], { source: 'ocr', ocrConfidence: 0.95 });
+    const page: LayoutPage = { ...base, blocks: [...base.blocks, ocrLine(100, 60, 'Address: 12 Elm St'), ocrLine(116, 105, 'Albany, NY 12248')] };
+    const x = extractOffline(makeLayout([page], 'tiff'), { reviewThreshold: 0.95, today });
+    expect(x.fields['patient.address.line1']?.value).toBe('12 Elm St');
+    expect(x.fields['patient.address.city']?.value).toBe('Albany');
+    expect(x.fields['patient.address.postalCode']?.value).toBe('12248');
+  });
+});
+
 describe('sex', () => {
   it('reads no value from an option row without marks, and a doubled letter as the letter', () => {
     expect(value('patient.sex', words('M F'))).toEqual([]);
