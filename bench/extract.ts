@@ -5,8 +5,12 @@
  * scores against *.truth.json: type accuracy, field recall/precision overall, by
  * format and by field, auto-accept rate, field error rate among auto-accepted
  * documents, a reliability table, seconds per document. Also scores a seeded
- * generated set (the training side), and with --fit refits the calibration table
- * (src/extract/offline/calibration-table.ts) on a separate generated training set.
+ * generated set (layouts straight from the generator) and a rendered set: other
+ * generated referrals drawn as G4 faxes, scans and photos and read back by the
+ * real decoder and OCR (bench/rendered-corpus.ts; RENDERED_DOCS, default 200),
+ * the measure of real recognition errors on layouts the dev corpus does not have.
+ * With --fit it refits the calibration table (src/extract/offline/calibration-table.ts)
+ * on separate training seeds of both.
  *
  * Scoring: normal forms compared exactly; referral.reason by token Jaccard ≥ 0.5;
  * a wrong, a missing and an extra value are each one error over the true fields.
@@ -28,6 +32,7 @@ import { featureKeys } from '../src/extract/offline/confidence.ts';
 import { valueMatches } from '../src/extract/offline/score.ts';
 import { scoreFields, type FieldOutcome } from '../src/extract/offline/score.ts';
 import { generateCorpus } from '../src/extract/offline/synth/generate.ts';
+import { RENDERED_TODAY, renderedCorpus } from './rendered-corpus.ts';
 import { createMatcher, demographicsFromExtraction, loadEhrCsv } from '../src/match/index.ts';
 import { reviewReasonsFor } from '../src/pipeline/stages.ts';
 import { openStore } from '../src/store/store.ts';
@@ -188,20 +193,38 @@ function synthRows(count: number, seed: number): Row[] {
   });
 }
 
+/** Generated documents drawn as images and read back by the real decoder and OCR (bench/rendered-corpus.ts). */
+async function renderedRows(count: number, seed: number): Promise<Row[]> {
+  let engine: OcrEngine | null = null;
+  const ocr = async () => (engine ??= await createOcrEngine(config));
+  const today = RENDERED_TODAY;
+  try {
+    const docs = await renderedCorpus({ count, seed, cacheDir: path.join(import.meta.dirname, 'out/rendered-layouts'), config, ocr, workers: config.OCR_WORKERS });
+    return docs.map((d) => {
+      const started = performance.now();
+      const got = extractOffline(d.layout, { reviewThreshold: THRESHOLD, today });
+      return { file: d.id, format: d.style, truth: { documentType: d.documentType, fields: d.fields }, got, outcomes: d.documentType === 'referral' ? scoreFields(got, d.fields) : [], seconds: (d.decodeMs + performance.now() - started) / 1000 };
+    });
+  } finally {
+    if (engine) await (engine as OcrEngine).close();
+  }
+}
+
 /**
- * Fits the calibration table: for every field the extractor reports on a seeded
- * generated training set, counts right/total per feature bucket, and writes
- * src/extract/offline/calibration-table.ts. Training seeds never overlap the
- * evaluation set (seed 99) or the tests' seeds.
+ * Fits the calibration table: for every field the extractor reports, counts
+ * right/total per feature bucket, and writes src/extract/offline/calibration-table.ts.
+ * Text-layer evidence is counted on generated digital documents; OCR'd evidence on
+ * generated documents drawn as faxes, scans and photos and read back by the real
+ * decoder and OCR (the rendered set), so OCR buckets hold real recognition errors,
+ * not the generator's imitation of them. Training seeds (7 generated, 8 rendered)
+ * never overlap the evaluation sets (seed 99) or the tests' seeds.
  */
-function fitCalibration(count: number, seed: number): void {
-  const today = new Date();
+async function fitCalibration(count: number, seed: number, renderedCount: number, renderedSeed: number): Promise<void> {
   const table: Record<string, [number, number]> = {};
-  for (const d of generateCorpus(count, seed, today)) {
-    if (d.documentType !== 'referral') continue;
-    const { chosen } = offlineChosen(d.layout, today);
+  const count1 = (layout: DocumentLayout, fields: Partial<Record<FieldKey, FieldValue>>, today: Date) => {
+    const { chosen } = offlineChosen(layout, today);
     for (const [key, ch] of Object.entries(chosen) as Array<[FieldKey, NonNullable<(typeof chosen)[FieldKey]>]>) {
-      const want = d.fields[key];
+      const want = fields[key];
       const right = want !== undefined && valueMatches(key, ch.candidate.value, want);
       for (const k of featureKeys(key, ch)) {
         const e = (table[k] ??= [0, 0]);
@@ -209,11 +232,31 @@ function fitCalibration(count: number, seed: number): void {
         if (right) e[0]++;
       }
     }
+  };
+  const today = new Date();
+  let digital = 0;
+  for (const d of generateCorpus(count, seed, today)) {
+    if (d.documentType !== 'referral' || d.quality !== 'digital') continue;
+    count1(d.layout, d.fields, today);
+    digital += 1;
+  }
+  let engine: OcrEngine | null = null;
+  const ocr = async () => (engine ??= await createOcrEngine(config));
+  let rendered = 0;
+  try {
+    const docs = await renderedCorpus({ count: renderedCount, seed: renderedSeed, cacheDir: path.join(import.meta.dirname, 'out/rendered-layouts'), config, ocr, workers: config.OCR_WORKERS });
+    for (const d of docs) {
+      if (d.documentType !== 'referral') continue;
+      count1(d.layout, d.fields, RENDERED_TODAY);
+      rendered += 1;
+    }
+  } finally {
+    if (engine) await (engine as OcrEngine).close();
   }
   const lines = Object.entries(table).sort(([a], [b]) => a.localeCompare(b)).map(([k, [r, t]]) => `  ${JSON.stringify(k)}: [${r}, ${t}],`);
   const file = path.join(import.meta.dirname, '../src/extract/offline/calibration-table.ts');
-  writeFileSync(file, `/** Generated by \`npm run bench:extract -- --fit\` (${count} generated documents, seed ${seed}): feature bucket → [right, total]. */\nexport const CALIBRATION_TABLE: Readonly<Record<string, readonly [number, number]>> = {\n${lines.join('\n')}\n};\n`);
-  console.log(`calibration table: ${lines.length} buckets written to ${path.relative(process.cwd(), file)}`);
+  writeFileSync(file, `/**\n * Generated by \`npm run bench:extract -- --fit\`: feature bucket → [right, total], counted on ${digital} generated\n * digital referrals (seed ${seed}) and ${rendered} generated referrals drawn as faxes, scans and photos and read by the real OCR (seed ${renderedSeed}).\n */\nexport const CALIBRATION_TABLE: Readonly<Record<string, readonly [number, number]>> = {\n${lines.join('\n')}\n};\n`);
+  console.log(`calibration table: ${lines.length} buckets from ${digital} digital and ${rendered} rendered referrals written to ${path.relative(process.cwd(), file)}`);
 }
 
 /**
@@ -258,11 +301,16 @@ async function pipelineGate(rows: Row[]): Promise<Record<string, number>> {
 
 const synthCount = Number(process.env.SYNTH_DOCS ?? 400);
 if (args.includes('--fit')) {
-  fitCalibration(Number(process.env.CALIBRATION_DOCS ?? 4000), 7);
+  await fitCalibration(Number(process.env.CALIBRATION_DOCS ?? 8000), 7, Number(process.env.CALIBRATION_RENDERED_DOCS ?? 400), 8);
   process.exit(0);
 }
 const synth = summarise(`generated set (seed 99, ${synthCount} docs, training side)`, synthRows(synthCount, 99));
 let headline: Record<string, unknown> = { synthetic: synth };
+const renderedCount = Number(process.env.RENDERED_DOCS ?? 200);
+if (renderedCount > 0 && !args.includes('--synthetic-only')) {
+  const rows = await renderedRows(renderedCount, 99);
+  headline = { ...headline, rendered: summarise(`rendered generated set (seed 99, ${renderedCount} docs drawn as faxes, scans and photos, real OCR)`, rows) };
+}
 if (existsSync(corpusDir) && !args.includes('--synthetic-only')) {
   const rows = await devRows();
   const dev = summarise(`dev corpus ${corpusDir} (held out)`, rows);
