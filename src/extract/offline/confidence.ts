@@ -153,7 +153,8 @@ export function featureKeys(key: FieldKey, chosen: Chosen): string[] {
   const fine = [g, c.method, band, ocrBin(c.ocr), c.repairs > 0 ? 'r' : '-', c.doubt > 0 ? 'd' : '-', c.below ? 'b' : '-',
     c.fuzzyLabel ? 'f' : '-', c.offPage ? 'o' : '-', chosen.agree > 1 ? 'a' : '-', chosen.conflict ? 'c' : '-', chosen.crossChecked ? 'k' : '-'].join('|');
   const mid = [g, c.method, band, ocrBin(c.ocr), c.repairs > 0 || c.doubt > 0 || c.fuzzyLabel ? 'x' : '-', chosen.conflict ? 'c' : '-', chosen.crossChecked ? 'k' : '-'].join('|');
-  const coarse = [g, c.method, chosen.conflict ? 'c' : '-'].join('|');
+  // Even the coarsest bucket keeps text layer and OCR apart: their error rates differ tenfold.
+  const coarse = [g, c.method, c.ocr >= 0.999 ? 't' : 'o', chosen.conflict ? 'c' : '-'].join('|');
   return [fine, mid, coarse];
 }
 
