@@ -314,6 +314,6 @@ if (renderedCount > 0 && !args.includes('--synthetic-only')) {
 if (existsSync(corpusDir) && !args.includes('--synthetic-only')) {
   const rows = await devRows();
   const dev = summarise(`dev corpus ${corpusDir} (held out)`, rows);
-  headline = { ...dev, synthetic: synth, ...(await pipelineGate(rows)) };
+  headline = { ...dev, ...headline, ...(await pipelineGate(rows)) };
 }
 console.log(JSON.stringify(headline));
