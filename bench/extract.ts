@@ -32,7 +32,7 @@ import { featureKeys } from '../src/extract/offline/confidence.ts';
 import { valueMatches } from '../src/extract/offline/score.ts';
 import { scoreFields, type FieldOutcome } from '../src/extract/offline/score.ts';
 import { generateCorpus } from '../src/extract/offline/synth/generate.ts';
-import { RENDERED_TODAY, renderedCorpus } from './rendered-corpus.ts';
+import { RENDERED_TODAY, renderedCorpus, type RenderedDoc } from './rendered-corpus.ts';
 import { createMatcher, demographicsFromExtraction, loadEhrCsv } from '../src/match/index.ts';
 import { reviewReasonsFor } from '../src/pipeline/stages.ts';
 import { openStore } from '../src/store/store.ts';
@@ -193,21 +193,23 @@ function synthRows(count: number, seed: number): Row[] {
   });
 }
 
-/** Generated documents drawn as images and read back by the real decoder and OCR (bench/rendered-corpus.ts). */
-async function renderedRows(count: number, seed: number): Promise<Row[]> {
+/** Generated documents drawn as images and read back by the real decoder and OCR (bench/rendered-corpus.ts), cached under bench/out/rendered-layouts/. */
+async function renderedDocs(count: number, seed: number): Promise<RenderedDoc[]> {
   let engine: OcrEngine | null = null;
   const ocr = async () => (engine ??= await createOcrEngine(config));
-  const today = RENDERED_TODAY;
   try {
-    const docs = await renderedCorpus({ count, seed, cacheDir: path.join(import.meta.dirname, 'out/rendered-layouts'), config, ocr, workers: config.OCR_WORKERS });
-    return docs.map((d) => {
-      const started = performance.now();
-      const got = extractOffline(d.layout, { reviewThreshold: THRESHOLD, today });
-      return { file: d.id, format: d.style, truth: { documentType: d.documentType, fields: d.fields }, got, outcomes: d.documentType === 'referral' ? scoreFields(got, d.fields) : [], seconds: (d.decodeMs + performance.now() - started) / 1000 };
-    });
+    return await renderedCorpus({ count, seed, cacheDir: path.join(import.meta.dirname, 'out/rendered-layouts'), config, ocr, workers: config.OCR_WORKERS });
   } finally {
     if (engine) await (engine as OcrEngine).close();
   }
+}
+
+async function renderedRows(count: number, seed: number): Promise<Row[]> {
+  return (await renderedDocs(count, seed)).map((d) => {
+    const started = performance.now();
+    const got = extractOffline(d.layout, { reviewThreshold: THRESHOLD, today: RENDERED_TODAY });
+    return { file: d.id, format: d.style, truth: { documentType: d.documentType, fields: d.fields }, got, outcomes: d.documentType === 'referral' ? scoreFields(got, d.fields) : [], seconds: (d.decodeMs + performance.now() - started) / 1000 };
+  });
 }
 
 /**
@@ -240,18 +242,11 @@ async function fitCalibration(count: number, seed: number, renderedCount: number
     count1(d.layout, d.fields, today);
     digital += 1;
   }
-  let engine: OcrEngine | null = null;
-  const ocr = async () => (engine ??= await createOcrEngine(config));
   let rendered = 0;
-  try {
-    const docs = await renderedCorpus({ count: renderedCount, seed: renderedSeed, cacheDir: path.join(import.meta.dirname, 'out/rendered-layouts'), config, ocr, workers: config.OCR_WORKERS });
-    for (const d of docs) {
-      if (d.documentType !== 'referral') continue;
-      count1(d.layout, d.fields, RENDERED_TODAY);
-      rendered += 1;
-    }
-  } finally {
-    if (engine) await (engine as OcrEngine).close();
+  for (const d of await renderedDocs(renderedCount, renderedSeed)) {
+    if (d.documentType !== 'referral') continue;
+    count1(d.layout, d.fields, RENDERED_TODAY);
+    rendered += 1;
   }
   const lines = Object.entries(table).sort(([a], [b]) => a.localeCompare(b)).map(([k, [r, t]]) => `  ${JSON.stringify(k)}: [${r}, ${t}],`);
   const file = path.join(import.meta.dirname, '../src/extract/offline/calibration-table.ts');

@@ -29,6 +29,7 @@ const SEX_PAIR = new RegExp(String.raw`^${SEX_BOX}(M|Male)${SEX_BOX}(F|Female)$`
  */
 const GLUED_EMPTY = /^(\[\s?[jJ1lI|cC0oO]?\]?|[cC][iIjJlL1|\]]|\(|[oO0]|LI)(.+)$/;
 const GLUED_CHECKED = /^(\[?[xX×]\]?|[iIlL|][xX×][\]jJ1l|)]|\([xX×]\)?)(.+)$/;
+/** An urgency option's word, with the punctuation OCR may leave after it. */
 const URGENCY_OPTION = /^(routine|urgent|stat|asap|emergent)[,;:.]?$/i;
 
 function gluedOption(text: string): [box: string, option: string] | null {
@@ -125,7 +126,7 @@ export function readChecklists(page: PageInfo, offPage: boolean): Candidate[] {
       // Urgency and sex options are one word; what follows is the next field.
       const head = it.words[0]!.text.replace(/[,;:.]+$/, '');
       const u = normalizeUrgency(head);
-      if (u && /^(routine|urgent|stat|asap|emergent)$/i.test(head)) urg.push({ ...it, value: u });
+      if (u && URGENCY_OPTION.test(head)) urg.push({ ...it, value: u });
       const sx = /^(m|f|male|female)$/i.test(head) ? normalizeSex(head) : null;
       if (sx) sex.push({ ...it, value: sx });
     }

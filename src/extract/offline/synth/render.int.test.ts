@@ -2,7 +2,7 @@
  * The renderer draws a generated referral page as a fax, a scan or a photo that
  * the product's own decoder reads back: the file type, resolution and size are
  * those of the style, the drawing is reproducible, and real OCR finds the
- * patient's name and date of birth on it.
+ * patient's family name and the form's title on it.
  */
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -3,8 +3,8 @@
  * G4 TIFF faxes at fine (204×196) and standard (204×98) resolution, gray scans
  * and JPEG phone photos, each page one file. Decoding them with the product's own
  * decoder and OCR gives real recognition errors (confident digit slips, lost
- * punctuation, broken words) on layouts and values the dev corpus never had, which
- * is what the OCR reliability table (ocr-reliability.ts) is measured on.
+ * punctuation, broken words) on layouts and values the dev corpus never had: the
+ * OCR buckets of the calibration table (calibration-table.ts) are counted on them.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -74,7 +74,8 @@ function paint(page: LayoutPage, dpi: number, rng: Rng): { data: Uint8Array; wid
       ctx.font = `${bold ? 'bold ' : ''}${size.toFixed(1)}px "${family}"`;
       const space = ctx.measureText(' ').width;
       const box = size * 0.9;
-      const widths = line.words.map((w) => (w.text === '☒' || w.text === '☐' ? box : ctx.measureText(w.text).width));
+      const isBox = line.words.map((w) => w.text === '☒' || w.text === '☐');
+      const widths = line.words.map((w, i) => (isBox[i] ? box : ctx.measureText(w.text).width));
       const natural = widths.reduce((a, b) => a + b, 0) + space * (widths.length - 1);
       const room = (line.bbox[2] - line.bbox[0]) * k;
       const squeeze = natural > room ? room / natural : 1;
@@ -83,7 +84,7 @@ function paint(page: LayoutPage, dpi: number, rng: Rng): { data: Uint8Array; wid
       ctx.scale(squeeze, 1);
       let x = 0;
       for (const [i, w] of line.words.entries()) {
-        if (w.text === '☒' || w.text === '☐') drawBox(ctx, x, 0, size, w.text === '☒');
+        if (isBox[i]) drawBox(ctx, x, 0, size, w.text === '☒');
         else ctx.fillText(w.text, x, size * 0.9);
         x += widths[i]! + space;
       }
