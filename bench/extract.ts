@@ -41,6 +41,8 @@ const args = process.argv.slice(2);
 const corpusDir = path.resolve(args.find((a) => !a.startsWith('--')) ?? path.join(import.meta.dirname, '../../shared/corpus/dev'));
 const cacheDir = process.env.BENCH_LAYOUT_CACHE ?? path.join(import.meta.dirname, 'out/extract-layouts');
 const THRESHOLD = 0.95;
+/** Part of the decoded-layout cache key: bump when the decoder's output changes (r1: OCR'd lines read twice). */
+const DECODER_VERSION = 'r1';
 const config = loadConfig({ ...process.env, OCR_WORKERS: process.env.OCR_WORKERS ?? '2' });
 
 interface Truth {
@@ -72,7 +74,7 @@ function manifestFormats(): Map<string, string> {
 
 async function layoutFor(file: string, bytes: Buffer, ocr: () => Promise<OcrEngine>): Promise<{ layout: DocumentLayout | null; error?: string; decodeMs: number }> {
   const hash = createHash('sha256').update(bytes).digest('hex');
-  const cached = path.join(cacheDir, `${hash}.json`);
+  const cached = path.join(cacheDir, `${hash}-${DECODER_VERSION}.json`);
   if (existsSync(cached)) return JSON.parse(readFileSync(cached, 'utf8')) as { layout: DocumentLayout | null; error?: string; decodeMs: number };
   const started = performance.now();
   let result: { layout: DocumentLayout | null; error?: string; decodeMs: number };

@@ -50,6 +50,8 @@ export const configSchema = z.object({
   OCR_ENGINE: z.enum(['tesseractjs', 'native']).default('tesseractjs'),
   OCR_WORKERS: int(Math.max(1, os.availableParallelism()), 1),
   OCR_WORKER_START_TIMEOUT_MS: int(30_000, 100),
+  /** Read every OCR'd line a second time, cut out at twice the scale; OCR'd values both readings agree on can pass the review gate. */
+  OCR_REREAD: bool.default(true),
 
   // extraction
   REVIEW_THRESHOLD: z.coerce.number().min(0).max(1).default(0.95),

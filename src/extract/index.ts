@@ -155,7 +155,7 @@ export async function createExtractor(
       if (closed) throw new IntakeError('INTERNAL', 'extractor is closed');
       let layout: DocumentLayout;
       try {
-        layout = await decodeDocument(bytes, decodeOptions, { ocr });
+        layout = await decodeDocument(bytes, decodeOptions, { ocr, reread: config.OCR_REREAD });
       } catch (err) {
         // The document's fault (a permanent decode code) → invalid; anything transient → retry.
         if (isIntakeError(err) && !err.retryable) return invalidExtraction(err.code, err.message);

@@ -11,6 +11,12 @@ export interface LayoutWord {
   bbox: BBox;
   /** Recognition confidence in [0,1]; 1 for a PDF text layer. */
   confidence: number;
+  /**
+   * OCR pages only: what a second recognition of the word's line (cut out, scaled
+   * up, read as a single line) saw in the word's place; '' when it saw nothing
+   * there. Absent when the line was not read twice.
+   */
+  reread?: string;
 }
 
 export interface LayoutLine {

@@ -41,6 +41,10 @@ function counting(inner: OcrEngine): CountingOcr {
   };
 }
 
+/** Whole-page recognitions (not the second, single-line readings of decode/reread.ts). */
+const pageCalls = (ocr: CountingOcr) => ocr.calls.filter((c) => c.options?.layout !== 'line');
+const lineCalls = (ocr: CountingOcr) => ocr.calls.filter((c) => c.options?.layout === 'line');
+
 const pageWords = (page: LayoutPage): LayoutWord[] => page.blocks.flatMap((b) => b.lines.flatMap((l) => l.words));
 const norm = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
 const hasWord = (page: LayoutPage, word: string) => pageWords(page).some((w) => norm(w.text) === norm(word));
@@ -117,9 +121,13 @@ describe('decodeDocument: every format', () => {
     expect(layout.pages[0]!.width).toBeCloseTo(612, 0);
     expect(layout.pages[0]!.height).toBeCloseTo(792, 0);
     expect(hasWord(layout.pages[0]!, 'Taylor')).toBe(true);
-    expect(ocr.calls).toHaveLength(1);
+    expect(pageCalls(ocr)).toHaveLength(1);
     // Rendered at about 300 dpi.
-    expect(ocr.calls[0]!.image.dpi).toBe(300);
+    expect(pageCalls(ocr)[0]!.image.dpi).toBe(300);
+    // Every line with text read a second time, cut out at twice the scale.
+    const lines = layout.pages[0]!.blocks.flatMap((b) => b.lines).filter((l) => /[\p{L}\p{N}]/u.test(l.text));
+    expect(lineCalls(ocr)).toHaveLength(lines.length);
+    expect(lineCalls(ocr).every((c) => c.image.dpi === 600 && c.image.height < pageCalls(ocr)[0]!.image.height / 4)).toBe(true);
     expectBoxesInside(layout);
   });
 
@@ -138,7 +146,11 @@ describe('decodeDocument: every format', () => {
     }
     expect(hasWord(layout.pages[1]!, 'Carter')).toBe(true);
     expect(hasWord(layout.pages[0]!, 'Carter')).toBe(false);
-    expect(ocr.calls).toHaveLength(2);
+    // Every word of a text line carries its second reading; on a clean fine fax nearly all agree.
+    const words = layout.pages.flatMap(pageWords).filter((w) => /[\p{L}\p{N}]/u.test(w.text));
+    expect(words.every((w) => typeof w.reread === 'string')).toBe(true);
+    expect(words.filter((w) => norm(w.reread!) === norm(w.text)).length / words.length).toBeGreaterThan(0.85);
+    expect(pageCalls(ocr)).toHaveLength(2);
     // The timeout per page reaches the engine.
     expect(ocr.calls.every((c) => c.options?.timeoutMs === OPTIONS.pageTimeoutMs)).toBe(true);
     expectBoxesInside(layout);
@@ -174,7 +186,7 @@ describe('decodeDocument: every format', () => {
     expect(layout.pages[0]!.width).toBeCloseTo((w / dpi) * 72, 0);
     expect(layout.pages[0]!.height).toBeCloseTo((h / dpi) * 72, 0);
     expect(hasWord(layout.pages[0]!, 'Anderson')).toBe(true);
-    expect(ocr.calls).toHaveLength(1);
+    expect(pageCalls(ocr)).toHaveLength(1);
     expectBoxesInside(layout);
   });
 });

@@ -19,6 +19,7 @@ import { applyCheckboxes, findCheckboxes } from './checkboxes.ts';
 import { openPdf } from './pdf.ts';
 import { DEFAULT_CLEANUP, cleanupForOcr, type CleanupChoices } from './preprocess.ts';
 import { DEFAULT_PREPARE, isBlank, prepareForOcr, type GrayRaster, type PrepareChoices, type RasterKind } from './raster.ts';
+import { rereadPage } from './reread.ts';
 import { decodeTiffPage, readTiffPages } from './tiff.ts';
 
 export { decodeOptionsFromConfig, type DecodeOptions } from './limits.ts';
@@ -32,6 +33,8 @@ export interface DecodeDeps {
   preprocess?: PrepareChoices;
   /** Cleanup around OCR (despeckle scans and faxes, sharpen photos, read checkboxes from the image); all on by default. */
   cleanup?: CleanupChoices;
+  /** Read every OCR'd line a second time (decode/reread.ts); on by default. */
+  reread?: boolean;
 }
 
 const CORRUPT_CODE: Record<DocumentFormat, ErrorCode> = {
@@ -50,7 +53,7 @@ export async function decodeDocument(bytes: Uint8Array, options: DecodeOptions, 
   const format = detectFormat(bytes);
   if (format === null) throw new IntakeError('UNSUPPORTED_FORMAT', 'unrecognised document format', { details: { bytes: bytes.length } });
 
-  const ctx: PageContext = { ocr: deps.ocr, options, preprocess: deps.preprocess ?? DEFAULT_PREPARE, cleanup: deps.cleanup ?? DEFAULT_CLEANUP };
+  const ctx: PageContext = { ocr: deps.ocr, options, preprocess: deps.preprocess ?? DEFAULT_PREPARE, cleanup: deps.cleanup ?? DEFAULT_CLEANUP, reread: deps.reread ?? true };
   let pages: LayoutPage[];
   try {
     switch (format) {
@@ -81,6 +84,7 @@ interface PageContext {
   options: DecodeOptions;
   preprocess: PrepareChoices;
   cleanup: CleanupChoices;
+  reread: boolean;
 }
 
 /** Pages in flight: one more than the OCR engine runs at once, so decoding overlaps OCR. */
@@ -148,7 +152,11 @@ async function recognizePage(
       confidence: w.confidence,
     });
   }
-  return { pageNumber, width, height, source: 'ocr', blocks: buildBlocks(words) };
+  const page: LayoutPage = { pageNumber, width, height, source: 'ocr', blocks: buildBlocks(words) };
+  if (ctx.reread) {
+    await withPageTimeout(rereadPage(page, prepared.image, prepared, ctx.ocr, { timeoutMs: ctx.options.pageTimeoutMs }), ctx.options.pageTimeoutMs, pageNumber);
+  }
+  return page;
 }
 
 function median(xs: number[]): number {

@@ -7,11 +7,14 @@
  * give the same kind of words, boxes and confidences (TSV output).
  */
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { IntakeError, coerceError } from '../../core/errors.ts';
 import { toPgm } from './pgm.ts';
 import { ResourcePool } from './pool.ts';
 import { nativeTessdataDir } from './tessdata.ts';
-import { parseTesseractTsv } from './tsv.ts';
+import { parseTesseractTsv, parseTesseractTsvPages } from './tsv.ts';
 import type { OcrEngine, OcrImage, OcrResult, RecognizeOptions } from './types.ts';
 
 export interface NativeOptions {
@@ -37,13 +40,41 @@ export async function createNativeEngine(options: NativeOptions): Promise<OcrEng
     name: 'native',
     concurrency: pool.size,
     recognize: (image, opts) => pool.use(async () => ({ value: await recognizeOnce(binary, tessdata, image, opts), keep: true })),
+    recognizeLines: (images, opts) => pool.use(async () => ({ value: await recognizeBatch(binary, tessdata, images, opts), keep: true })),
     close: () => pool.close(),
   };
 }
 
+/**
+ * Single-line images in one process: tesseract reads a list file of images as the
+ * pages of one document (TSV page_num 1..n). Starting the binary and loading the
+ * model costs about 0.25 s of CPU, more than reading a line, so one process per line
+ * would make the second reading of a page (decode/reread.ts) cost seconds.
+ */
+async function recognizeBatch(binary: string, tessdata: string, images: readonly OcrImage[], opts: RecognizeOptions = {}): Promise<OcrResult[]> {
+  if (images.length === 0) return [];
+  const started = performance.now();
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'intake-lines-'));
+  try {
+    const files = await Promise.all(images.map(async (image, i) => {
+      const file = path.join(dir, `${i}.pgm`);
+      await writeFile(file, toPgm(image));
+      return file;
+    }));
+    const list = path.join(dir, 'list.txt');
+    await writeFile(list, `${files.join('\n')}\n`);
+    const args = [list, 'stdout', '--tessdata-dir', tessdata, '-l', 'eng', '--oem', '1', '--psm', '7', '--dpi', String(Math.round(images[0]!.dpi)), '-c', 'tessedit_create_tsv=1', '-c', 'tessedit_create_txt=0'];
+    const byPage = parseTesseractTsvPages(await run(binary, args, undefined, opts.timeoutMs));
+    const ms = (performance.now() - started) / images.length;
+    return images.map((_, i) => ({ words: byPage.get(i + 1) ?? [], ms }));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 async function recognizeOnce(binary: string, tessdata: string, image: OcrImage, opts: RecognizeOptions = {}): Promise<OcrResult> {
   const started = performance.now();
-  const args = ['stdin', 'stdout', '--tessdata-dir', tessdata, '-l', 'eng', '--oem', '1', '--psm', '3', '--dpi', String(Math.round(image.dpi)), '-c', 'tessedit_create_tsv=1', '-c', 'tessedit_create_txt=0'];
+  const args = ['stdin', 'stdout', '--tessdata-dir', tessdata, '-l', 'eng', '--oem', '1', '--psm', opts.layout === 'line' ? '7' : '3', '--dpi', String(Math.round(image.dpi)), '-c', 'tessedit_create_tsv=1', '-c', 'tessedit_create_txt=0'];
   const stdout = await run(binary, args, toPgm(image), opts.timeoutMs);
   return { words: parseTesseractTsv(stdout), ms: performance.now() - started };
 }

@@ -96,6 +96,28 @@ describe('OCR engines', () => {
     expect(b.ms).toBeGreaterThan(0);
   });
 
+  it('both engines read a batch of single-line images in one go, results in order', async () => {
+    const page = await tjs.recognize(image);
+    const carter = find(page.words, 'Carter')!;
+    // Another line: the first word whose box lies wholly below Carter's line.
+    const below = page.words.find((w) => w.bbox[1] > carter.bbox[3] + 4 && /[a-z]{3}/i.test(w.text))!;
+    const band = (w: OcrWord): OcrImage => {
+      const top = Math.max(0, w.bbox[1] - 6);
+      const height = Math.min(image.height - top, w.bbox[3] - w.bbox[1] + 12);
+      return { width: image.width, height, data: image.data.slice(top * image.width, (top + height) * image.width), dpi: image.dpi };
+    };
+    const lines = [band(carter), band(below)];
+    for (const engine of [tjs, native]) {
+      const results = await engine.recognizeLines!(lines);
+      expect(results).toHaveLength(2);
+      expect(find(results[0]!.words, 'Carter')).toBeDefined();
+      expect(find(results[1]!.words, 'Carter')).toBeUndefined();
+      expect(find(results[1]!.words, below.text)).toBeDefined();
+      // The words are in the line image's own pixels.
+      for (const [i, r] of results.entries()) for (const w of r.words) expect(w.bbox[3]).toBeLessThanOrEqual(lines[i]!.height);
+    }
+  });
+
   it('the tesseract.js pool creates its workers once and reuses them across calls', async () => {
     // Two pages at once fill the pool (workers start lazily, at most its size)...
     await Promise.all([tjs.recognize(image), tjs.recognize(image)]);

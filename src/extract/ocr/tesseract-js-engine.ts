@@ -59,6 +59,20 @@ export function createTesseractJsEngine(options: TesseractJsOptions): OcrEngine 
         }
         return outcome;
       }),
+    recognizeLines: (images, opts = {}) =>
+      pool.use<OcrResult[]>(async (pooled) => {
+        const out: OcrResult[] = [];
+        const started = performance.now();
+        for (const image of images) {
+          // The batch shares one time limit.
+          const left = opts.timeoutMs === undefined ? undefined : opts.timeoutMs - (performance.now() - started);
+          const outcome = await recognizeOn(pooled.worker, image, left === undefined ? { layout: 'line' } : { layout: 'line', timeoutMs: Math.max(1, left) });
+          if ('error' in outcome) return { error: outcome.error, keep: outcome.keep };
+          out.push(outcome.value);
+        }
+        pooled.pages += 1;
+        return pooled.pages >= recyclePages ? { value: out, keep: false, refill: true } : { value: out, keep: true };
+      }),
     close: () => pool.close(),
   };
 }
@@ -99,7 +113,10 @@ async function recognizeOn(worker: Worker, image: OcrImage, opts: RecognizeOptio
   let timer: NodeJS.Timeout | undefined;
   let timedOut = false;
   // The raster's real resolution, so tesseract does not guess it (it scales its size filters by it).
-  await worker.setParameters({ user_defined_dpi: String(Math.round(image.dpi)) });
+  await worker.setParameters({
+    user_defined_dpi: String(Math.round(image.dpi)),
+    tessedit_pageseg_mode: opts.layout === 'line' ? PSM.SINGLE_LINE : PSM.AUTO,
+  });
   const job = worker.recognize(toPgm(image), {}, { text: false, blocks: true });
   const timeout = new Promise<never>((_, reject) => {
     if (opts.timeoutMs === undefined) return;

@@ -17,3 +17,19 @@ export function parseTesseractTsv(tsv: string): OcrWord[] {
   }
   return out;
 }
+
+/** Words per page (TSV page_num, 1-based) when tesseract read several images in one run. */
+export function parseTesseractTsvPages(tsv: string): Map<number, OcrWord[]> {
+  const out = new Map<number, OcrWord[]>();
+  for (const row of tsv.split('\n')) {
+    const cols = row.split('\t');
+    if (cols.length < 12 || cols[0] !== '5') continue;
+    const page = Number(cols[1]);
+    const [word] = parseTesseractTsv(row);
+    if (!word || !Number.isInteger(page)) continue;
+    const list = out.get(page) ?? [];
+    list.push(word);
+    out.set(page, list);
+  }
+  return out;
+}

@@ -30,6 +30,11 @@ export interface OcrResult {
 export interface RecognizeOptions {
   /** Abandon the page after this long on an engine (queue time not counted): PAGE_TIMEOUT. */
   timeoutMs?: number;
+  /**
+   * 'page' (default): find the layout, then read it. 'line': the image is one line
+   * of text (tesseract's single-line mode), for a second reading of a line cut out of a page.
+   */
+  layout?: 'page' | 'line';
 }
 
 export type OcrEngineName = 'tesseractjs' | 'native';
@@ -39,6 +44,12 @@ export interface OcrEngine {
   /** How many pages it recognises at once; the decoder keeps about this many in flight. */
   readonly concurrency: number;
   recognize(image: OcrImage, options?: RecognizeOptions): Promise<OcrResult>;
+  /**
+   * Several single-line images at once (layout 'line'), results in order. The native
+   * engine reads them in one process (starting tesseract costs more than reading a
+   * line); tesseract.js reads them one after another on one worker.
+   */
+  recognizeLines?(images: readonly OcrImage[], options?: Pick<RecognizeOptions, 'timeoutMs'>): Promise<OcrResult[]>;
   /** Ends every worker or child process; later calls to recognize fail. */
   close(): Promise<void>;
 }
