@@ -30,7 +30,9 @@ export function normalizeState(raw: string): string | null {
     const fixed = upper.replace(/0/g, 'O').replace(/1/g, 'I').replace(/5/g, 'S');
     return isStateCode(fixed) ? fixed : null;
   }
-  return BY_NAME.get(s.replace(/\s+/g, ' ').toLowerCase()) ?? null;
+  const name = s.replace(/\s+/g, ' ').toLowerCase();
+  // OCR's l for a capital I: "lowa", "llinois", "ldaho".
+  return BY_NAME.get(name) ?? (/^l[a-z]/.test(s) ? BY_NAME.get(`i${name.slice(1)}`) ?? null : null);
 }
 
 /** "78731-1234" → "78731"; OCR look-alikes repaired; null when not a ZIP. */

@@ -40,8 +40,10 @@ function finish(first: string[], last: string[]): PersonName | null {
   const lastName = last.join(' ');
   if (!firstName || !lastName) return null;
   const middle = first.slice(1).join(' ').replace(/\.$/, '').replace(/\.(?=\s|$)/g, '');
-  const name: PersonName = { first: firstName.replace(/\.$/, ''), last: lastName.replace(/\.$/, '') };
-  if (middle) name.middle = middle;
+  // A typographic apostrophe (O’Brien, D’Andre) is the same letter as the plain one.
+  const plain = (s: string) => s.replace(/’/g, "'");
+  const name: PersonName = { first: plain(firstName.replace(/\.$/, '')), last: plain(lastName.replace(/\.$/, '')) };
+  if (middle) name.middle = plain(middle);
   const all = [name.first, name.last, ...(name.middle ? [name.middle] : [])];
   if (!all.every((w) => w.split(' ').every((p) => NAME_WORD.test(p)))) return null;
   return name;
@@ -49,8 +51,15 @@ function finish(first: string[], last: string[]): PersonName | null {
 
 /** Parses a patient name in either order; null when it does not look like one. */
 export function parsePersonName(raw: string): PersonName | null {
-  const text = raw.replace(/\s+/g, ' ').trim();
+  let text = raw.replace(/\s+/g, ' ').trim();
   if (!text) return null;
+  // OCR reads the comma of "Walker, Lisa" as a period or a semicolon: a leading word of
+  // two or more letters ending so is a family name, not a title, suffix or particle
+  // ("Dr. Lisa Walker", "St. John"); nobody writes a first name with a stop after it.
+  const stop = /^([A-Za-zÀ-ÖØ-öø-ÿ'’-]{2,})[.;] (?=\S)/.exec(text);
+  if (stop && !text.includes(',') && !TITLES.test(stop[1]!) && !SUFFIXES.test(stop[1]!) && !PARTICLES.test(stop[1]!) && !isCredential(stop[1]!)) {
+    text = `${stop[1]},${text.slice(stop[0].length - 1)}`;
+  }
   const comma = text.indexOf(',');
   if (comma > 0) {
     const before = splitWords(text.slice(0, comma)).filter((w) => !TITLES.test(w));

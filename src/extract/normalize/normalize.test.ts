@@ -111,6 +111,10 @@ describe('phones, states, ZIP', () => {
     expect(normalizeState('Texas')).toBe('TX');
     expect(normalizeState('New York')).toBe('NY');
     expect(normalizeState('XX')).toBeNull();
+    expect(normalizeState('lowa')).toBe('IA');
+    expect(normalizeState('lllinois')).toBe('IL');
+    expect(normalizeState('ldaho')).toBe('ID');
+    expect(parseCityStateZip('Des Moines, lowa 50399')).toEqual({ city: 'Des Moines', state: 'IA', postalCode: '50399' });
     expect(normalizeZip('78731-1234')).toBe('78731');
     expect(normalizeZip('7873')).toBeNull();
     expect(parseCityStateZip('Round Rock, TX 78664-1234')).toEqual({ city: 'Round Rock', state: 'TX', postalCode: '78664' });
@@ -125,6 +129,15 @@ describe('names', () => {
     ['Ms. Jane Doe', { first: 'Jane', last: 'Doe' }],
     ['John Smith Jr.', { first: 'John', last: 'Smith' }],
     ['Michael Van Dyke', { first: 'Michael', last: 'Van Dyke' }],
+    // The comma OCR read as a period or a semicolon.
+    ['Walker. Lisa', { first: 'Lisa', last: 'Walker' }],
+    ['Ng; Ashley K', { first: 'Ashley', middle: 'K', last: 'Ng' }],
+    // ... but not a title, a particle or an initial.
+    ['Dr. Lisa Walker', { first: 'Lisa', last: 'Walker' }],
+    ['St. John Rivers', { first: 'St', middle: 'John', last: 'Rivers' }],
+    ['J. Robert Smith', { first: 'J', middle: 'Robert', last: 'Smith' }],
+    // A typographic apostrophe is the plain one.
+    ['D’Andre O’Brien', { first: "D'Andre", last: "O'Brien" }],
   ])('parses %s', (raw, want) => {
     expect(parsePersonName(raw)).toEqual(want);
   });

@@ -61,6 +61,8 @@ export interface Chosen {
   support: Candidate[];
   /** Confirmed by another field: diagnosis codes whose listed description matches the reason. */
   crossChecked?: boolean;
+  /** OCR'd only: whether a second reading of its words (decode/reread.ts) saw the same. */
+  reread?: 'agree' | 'differ';
 }
 
 /** Picks the best-supported value for one field and scores it. */
@@ -150,11 +152,13 @@ export function featureKeys(key: FieldKey, chosen: Chosen): string[] {
   const c = chosen.candidate;
   const g = GROUPS[key];
   const band = chosen.raw >= 0.9 ? 'H' : chosen.raw >= 0.7 ? 'M' : 'L';
+  const re = chosen.reread === 'agree' ? 'v' : chosen.reread === 'differ' ? 'w' : '-';
   const fine = [g, c.method, band, ocrBin(c.ocr), c.repairs > 0 ? 'r' : '-', c.doubt > 0 ? 'd' : '-', c.below ? 'b' : '-',
-    c.fuzzyLabel ? 'f' : '-', c.offPage ? 'o' : '-', chosen.agree > 1 ? 'a' : '-', chosen.conflict ? 'c' : '-', chosen.crossChecked ? 'k' : '-'].join('|');
-  const mid = [g, c.method, band, ocrBin(c.ocr), c.repairs > 0 || c.doubt > 0 || c.fuzzyLabel ? 'x' : '-', chosen.conflict ? 'c' : '-', chosen.crossChecked ? 'k' : '-'].join('|');
-  // Even the coarsest bucket keeps text layer and OCR apart: their error rates differ tenfold.
-  const coarse = [g, c.method, c.ocr >= 0.999 ? 't' : 'o', chosen.conflict ? 'c' : '-'].join('|');
+    c.fuzzyLabel ? 'f' : '-', c.offPage ? 'o' : '-', chosen.agree > 1 ? 'a' : '-', chosen.conflict ? 'c' : '-', chosen.crossChecked ? 'k' : '-', re].join('|');
+  const mid = [g, c.method, band, ocrBin(c.ocr), c.repairs > 0 || c.doubt > 0 || c.fuzzyLabel ? 'x' : '-', chosen.conflict ? 'c' : '-', chosen.crossChecked ? 'k' : '-', re].join('|');
+  // Even the coarsest bucket keeps text layer and OCR apart (their error rates differ
+  // tenfold), and OCR read twice alike apart from the rest.
+  const coarse = [g, c.method, c.ocr >= 0.999 ? 't' : chosen.reread === 'agree' ? 'ov' : 'o', chosen.conflict ? 'c' : '-'].join('|');
   return [fine, mid, coarse];
 }
 

@@ -67,6 +67,8 @@ function resolve(slot: Slot, section: Section | null, occ: Occurrence, page: Pag
       if (sec === 'recipient') return null;
       return { target: 'referringProvider.npi', method: 'label' };
     case 'practice':
+      // "Referring Practice:" names its owner whatever section the layout put it in.
+      if (occ.match.def.words[0] === 'referring' || occ.match.def.words[0] === 'sending') return { target: 'referringProvider.practice', method: 'label' };
       if (sec === 'recipient' || sec === 'patient' || sec === 'insurance') return null;
       return { target: 'referringProvider.practice', method: sec === 'provider' ? 'section' : 'generic' };
     case 'date':
@@ -433,6 +435,26 @@ function firstSentence(words: Word[]): Word[] {
 export interface FormStats {
   /** Labels naming a field whose value could not be read: a sign a value is missing. */
   unread: number;
+  /**
+   * Fields whose label has words beside or under it that do not read as a value ("Sex:
+   * [JM EF", "|daho"): something is written there that OCR garbled. A label with
+   * nothing by it is a blank field, which forms often leave. A name label counts for
+   * first and last name, a city/state/ZIP label for all three.
+   */
+  unreadKeys: Set<FieldKey>;
+}
+
+/** Words of captions: a cell that reads as one is the next caption, not a garbled value. */
+const CAPTION_WORD = /^(code|zip|phone|name|date|number|no|id|state|city|address|fax|sex|gender|dob|mrn|group|member)$/;
+
+const TARGET_KEYS: Partial<Record<Target, readonly FieldKey[]>> = {
+  patientName: ['patient.firstName', 'patient.lastName'],
+  cityStateZip: ['patient.address.city', 'patient.address.state', 'patient.address.postalCode'],
+};
+
+function noteUnread(stats: FormStats, target: Target, garbled: boolean): void {
+  stats.unread++;
+  if (garbled) for (const k of TARGET_KEYS[target] ?? [target as FieldKey]) stats.unreadKeys.add(k);
 }
 
 export function readForm(page: PageInfo, today: Date, offPage: boolean, stats?: FormStats): Candidate[] {
@@ -488,7 +510,7 @@ export function readForm(page: PageInfo, today: Date, offPage: boolean, stats?: 
     }
     if (textual) words = firstSentence(words);
     if (words.length === 0) {
-      if (stats && r.target !== 'referredTo' && r.method !== 'generic') stats.unread++;
+      if (stats && r.target !== 'referredTo' && r.method !== 'generic') noteUnread(stats, r.target, false);
       continue;
     }
     const target = r.target === 'referredTo' ? 'referral.specialty' : r.target;
@@ -549,7 +571,12 @@ export function readForm(page: PageInfo, today: Date, offPage: boolean, stats?: 
     }
     const titleWords = words.every((w) => /^(referral|form|request|information|details|summary|order|consult|consultation|letter|intake)$/i.test(w.text.replace(/[:.]$/, '')));
     if (values.length === 0 && stats && !titleWords && r.target !== 'referredTo' && r.method !== 'generic' && r.target !== 'referral.diagnosisCodes') {
-      stats.unread++;
+      // Garbled: three or more letters or digits (specks, "|", "oo", are a blank field's marks),
+      // and not the next caption (a blank "ST" cell beside "Zip Code"). An option row is
+      // the checklist reader's (an unread choice holds the document there).
+      const written = words.map((w) => w.text).join(' ');
+      const garbled = (written.match(/[\p{L}\p{N}]/gu) ?? []).length >= 3 && !words.some((w) => CAPTION_WORD.test(w.norm)) && r.target !== 'referral.urgency';
+      noteUnread(stats, r.target, garbled);
     }
     // A symptom or a note ("Chief complaint", "Comments") is a weaker source of the reason
     // for referral than a label that names it: where both exist, the named one wins.

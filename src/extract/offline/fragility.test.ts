@@ -48,6 +48,22 @@ describe('fragile readings are capped below the gate', () => {
     expect(ocr.needsReview).toBe(true);
   });
 
+  it('an OCR-read name and DOB that a second reading saw alike pass the gate; one that differs stays held', () => {
+    const layout = makeLayout([page(BASE, 'ocr')], 'tiff');
+    const words = layout.pages[0]!.blocks.flatMap((b) => b.lines.flatMap((l) => l.words));
+    for (const w of words) w.reread = w.text;
+    const agreed = extractOffline(layout, { reviewThreshold: 0.95, today });
+    expect(agreed.fields['patient.dob']?.value).toBe('1962-03-14');
+    expect(agreed.fields['patient.dob']!.confidence).toBeGreaterThanOrEqual(0.95);
+    expect(agreed.fields['patient.lastName']!.confidence).toBeGreaterThanOrEqual(0.95);
+    // The second reading saw 1982: a slip one of the two readings made; a person looks.
+    words.find((w) => w.text === '03/14/1962')!.reread = '03/14/1982';
+    const differ = extractOffline(layout, { reviewThreshold: 0.95, today });
+    expect(differ.fields['patient.dob']?.value).toBe('1962-03-14');
+    expect(differ.fields['patient.dob']!.confidence).toBeLessThan(0.95);
+    expect(differ.needsReview).toBe(true);
+  });
+
   it('a patient stamp in the footer corroborates the OCR-read name and DOB', () => {
     const stamped = run([...BASE, [40, 760, 'Pt: DOE, JANE A   DOB: 03/14/1962   Page 1 of 1', 8]], 'ocr');
     expect(stamped.fields['patient.dob']?.value).toBe('1962-03-14');

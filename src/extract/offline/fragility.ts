@@ -121,7 +121,11 @@ export function fragilityCap(key: FieldKey, chosen: Chosen, facts: PageFacts): n
   if (key === 'referral.specialty' && facts.specialties >= 3 && !corroborated && (facts.ocr || c.method !== 'checklist')) cap = Math.min(cap, FRAGILE_CAP);
   // A sex read from OCR'd boxes is a glyph guess like any other checkbox.
   if (key === 'patient.sex' && c.method === 'checklist' && facts.ocr && !corroborated) cap = Math.min(cap, FRAGILE_CAP);
-  if (facts.ocr && !corroborated) {
+  // Read twice alike: a second recognition of the words, cut out and scaled up
+  // (decode/reread.ts), saw the same letters and digits. Its calibration bucket, counted
+  // on real OCR, then says how sure the value is.
+  const verified = chosen.reread === 'agree';
+  if (facts.ocr && !corroborated && !verified) {
     if (IDENTITY.has(key)) cap = Math.min(cap, FRAGILE_CAP);
     else if (DIGITS.has(key) && (c.ocr < 0.97 || c.repairs > 0)) cap = Math.min(cap, FRAGILE_CAP);
     else if (c.fuzzyLabel) cap = Math.min(cap, FRAGILE_CAP);

@@ -18,6 +18,7 @@ import { FRAGILE_CAP, codesMatchReason, fragilityCap, pageFacts, type PageFacts 
 import { readForm } from './form.ts';
 import { readNarrative } from './narrative.ts';
 import { buildPages, type PageInfo } from './segments.ts';
+import { rereadVerdict } from './reread-check.ts';
 import { readValue } from './values.ts';
 
 export interface OfflineOptions {
@@ -43,23 +44,23 @@ function round(n: number): number {
 }
 
 /** All candidates, for debugging and tests. */
-export function offlineCandidates(layout: DocumentLayout, today: Date): { candidates: Candidate[]; cls: Classification; unread: number } {
+export function offlineCandidates(layout: DocumentLayout, today: Date): { candidates: Candidate[]; cls: Classification; unread: number; unreadKeys: Set<FieldKey> } {
   const pages = buildPages(layout);
   const cls = classify(pages);
   const candidates: Candidate[] = [];
-  const stats = { unread: 0 };
+  const stats = { unread: 0, unreadKeys: new Set<FieldKey>() };
   cls.contentPages.forEach((page, i) => {
     const offPage = i > 0;
     candidates.push(...readForm(page, today, offPage, offPage ? undefined : stats), ...readNarrative(page, today, offPage), ...readChecklists(page, offPage));
   });
-  return { candidates, cls, unread: stats.unread };
+  return { candidates, cls, unread: stats.unread, unreadKeys: stats.unreadKeys };
 }
 
 /** The chosen value per field with its features (the benchmark fits the calibration on these). */
-export function offlineChosen(layout: DocumentLayout, today: Date): { cls: Classification; chosen: Partial<Record<FieldKey, Chosen>>; unread: number } {
-  const { candidates, cls, unread } = offlineCandidates(layout, today);
+export function offlineChosen(layout: DocumentLayout, today: Date): { cls: Classification; chosen: Partial<Record<FieldKey, Chosen>>; unread: number; unreadKeys: Set<FieldKey> } {
+  const { candidates, cls, unread, unreadKeys } = offlineCandidates(layout, today);
   const chosen: Partial<Record<FieldKey, Chosen>> = {};
-  if (cls.documentType !== 'referral') return { cls, chosen, unread };
+  if (cls.documentType !== 'referral') return { cls, chosen, unread, unreadKeys };
   const byKey = new Map<FieldKey, Candidate[]>();
   for (const c of candidates) {
     if (validateFieldValue(c.key, c.value, { today }) !== null) continue;
@@ -130,7 +131,11 @@ export function offlineChosen(layout: DocumentLayout, today: Date): { cls: Class
       }
     }
   }
-  return { cls, chosen, unread };
+  for (const ch of Object.values(chosen)) {
+    const verdict = rereadVerdict(layout.pages.find((p) => p.pageNumber === ch.candidate.page), ch.candidate.bbox);
+    if (verdict) ch.reread = verdict;
+  }
+  return { cls, chosen, unread, unreadKeys };
 }
 
 /**
@@ -203,7 +208,7 @@ function mergeCodes(cands: Candidate[]): Candidate[] {
 
 export function extractOffline(layout: DocumentLayout, options: OfflineOptions): Extraction {
   const today = options.today ?? new Date();
-  const { cls, chosen, unread } = offlineChosen(layout, today);
+  const { cls, chosen, unread, unreadKeys } = offlineChosen(layout, today);
   const fields: ExtractedFields = {};
   const facts = new Map<number, PageFacts>(cls.contentPages.map((p) => [p.pageNumber, pageFacts(p)]));
   for (const key of FIELD_KEYS) {
@@ -225,6 +230,15 @@ export function extractOffline(layout: DocumentLayout, options: OfflineOptions):
     review = true;
     gate = { threshold: options.reviewThreshold, lowFields: null };
   }
+  // An OCR'd referral page labels a field whose value was not read and no other place
+  // gave it: recognition most likely lost the value (a lone "F" under "Sex", a faint
+  // number), so what the document says is not all here and a person looks.
+  const firstPage = cls.documentType === 'referral' ? cls.contentPages[0] : undefined;
+  const lostValues = firstPage?.source === 'ocr' ? [...unreadKeys].filter((k) => !fields[k]) : [];
+  if (lostValues.length > 0 && !review) {
+    review = true;
+    gate = { threshold: options.reviewThreshold, lowFields: null };
+  }
   return {
     documentType: cls.documentType,
     confidence: round(cls.confidence),
@@ -233,6 +247,6 @@ export function extractOffline(layout: DocumentLayout, options: OfflineOptions):
     fields,
     pages: layout.pages.length,
     extractor: 'offline',
-    notes: { kind: cls.kind, coverPages: cls.coverPages, unreadLabels: unread, unreadChoices },
+    notes: { kind: cls.kind, coverPages: cls.coverPages, unreadLabels: unread, unreadChoices, lostValues: lostValues.length },
   };
 }

@@ -121,9 +121,32 @@ describe('option rows', () => {
   });
 });
 
+describe('the referring practice', () => {
+  it('is read from a "Referring Practice" label even inside the patient section', () => {
+    const pieces = form([]).flatMap((p): Piece[] => (p[2].startsWith('DOB') ? [p, [60, 138, 'Referring Practice: Quarry Hill Family Health']] : [p]));
+    expect(values(doc(pieces))['referringProvider.practice']).toBe('Quarry Hill Family Health');
+  });
+});
+
+describe('a label OCR glued to its value', () => {
+  it('splits the label\'s last word, colon lost and one letter misread, from the value', () => {
+    const pieces = form([]).map((p): Piece => (p[2].startsWith('Reason for') ? [p[0], p[1], 'Reason for ConsultatiorChronic migraine, frequent episodes'] : p));
+    expect(values(doc(pieces))['referral.reason']).toBe('Chronic migraine, frequent episodes');
+  });
+  it('leaves names written in camel case alone', () => {
+    const pieces = form([]).map((p): Piece => (p[2].startsWith('Referring Physician') ? [p[0], p[1], 'Referring Physician: Tomas McDonald, MD'] : p));
+    expect(values(doc(pieces))['referringProvider.name']).toBe('Tomas McDonald');
+  });
+});
+
 describe('specialty as written', () => {
   it('keeps a "Referred To" service that is not on the list but is written like one', () => {
     expect(values(doc(form([[60, 236, 'Referred To: Orthopaedic Spine Surgery']])))['referral.specialty']).toBe('Orthopaedic Spine Surgery');
+  });
+
+  it('reads OCR\'s lower-case l in a capitals acronym as I ("Gl" → "GI"), not in a word', () => {
+    expect(values(doc(form([[60, 236, 'Specialty: Gl']])))['referral.specialty']).toBe('GI');
+    expect(values(doc(form([[60, 236, 'Specialty: Podiatry']])))['referral.specialty']).toBe('Podiatry');
   });
 
   it('does not take an organisation or a person as the specialty', () => {

@@ -6,6 +6,7 @@
  * are never read as referral content.
  */
 import type { BBox, DocumentLayout, LayoutPage } from '../layout.ts';
+import { levenshtein } from '../normalize/edit-distance.ts';
 
 export interface Word {
   text: string;
@@ -55,6 +56,9 @@ export function makeSegment(id: number, page: number, line: number, words: Word[
   return { id, page, line, words, text: words.map((w) => w.text).join(' '), bbox: box(words), faxHeader };
 }
 
+/** Last words of labels whose value OCR may glue on without the colon. */
+const GLUED_LABEL_WORDS = ['consultation', 'referral', 'reason', 'diagnosis', 'patient', 'physician', 'provider', 'specialty', 'insurance', 'address', 'urgency', 'priority', 'comments'];
+
 /** "DOB:03/14/1962" or "NPI#1234567890" read as one word: split after the label. */
 const LEADER = /^[.·…_\-–—=]{3,}$/;
 
@@ -77,6 +81,17 @@ function splitGlued(words: Word[]): void {
       const [x0, y0, x1, y1] = w.bbox;
       const cut = x0 + ((x1 - x0) * n[1]!.length) / w.text.length;
       words.splice(i, 1, { ...w, text: n[1]!, norm: normWord(n[1]!), bbox: [x0, y0, cut, y1] }, { ...w, text: n[2]!, norm: normWord(n[2]!), bbox: [cut, y0, x1, y1] });
+      i++;
+      continue;
+    }
+    // "ConsultatiorChronic": OCR ran a label's last word, its colon lost, into the value.
+    // Only a label word of five or more letters (one OCR edit at most) followed by a
+    // capitalised word: "McDonald" or "LaToya" are names, not a label and a value.
+    const g = /^([A-Z]?[a-z]{4,})([A-Z][a-z].*)$/.exec(w.text);
+    if (g && GLUED_LABEL_WORDS.some((l) => levenshtein(g[1]!.toLowerCase(), l) <= (l.length >= 8 ? 1 : 0))) {
+      const [x0, y0, x1, y1] = w.bbox;
+      const cut = x0 + ((x1 - x0) * g[1]!.length) / w.text.length;
+      words.splice(i, 1, { ...w, text: `${g[1]!}:`, norm: normWord(g[1]!), bbox: [x0, y0, cut, y1] }, { ...w, text: g[2]!, norm: normWord(g[2]!), bbox: [cut, y0, x1, y1] });
       i++;
       continue;
     }

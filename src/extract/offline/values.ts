@@ -544,7 +544,11 @@ function readSpecialty(words: readonly Word[]): ReadValue | null {
   if (words[0] && boxState(words[0].text) !== null) return null;
   if (words.some((w) => /^(☒|☐|☑|□|\[[xX ]?\])/.test(w.text))) return null;
   // A labelled specialty is kept as written ("Physical Therapy - Eval & Treat"), up to six words.
-  const t0 = readText('referral.specialty', words);
+  let t0 = readText('referral.specialty', words);
+  // An acronym in capitals with a lower-case l in it is OCR's l for I ("Gl" for "GI").
+  if (t0 && /^(?=[A-Z]*l[A-Z]*$)(?=.*[A-Z])[A-Za-z]{2,4}$/.test(t0.value as string)) {
+    t0 = { ...t0, value: (t0.value as string).replace(/l/g, 'I'), repairs: t0.repairs + 1 };
+  }
   if (t0 && /^(consultation|consult|referral|evaluation|request|other|n\/a|none|see below|see attached)$/i.test(t0.value as string)) return null;
   const v = t0?.value as string | undefined;
   // An instruction ("Please evaluate and treat") is not a service's name, nor is an organisation

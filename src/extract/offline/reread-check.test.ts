@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import type { BBox, LayoutPage, LayoutWord } from '../layout.ts';
+import { rereadVerdict } from './reread-check.ts';
+
+const w = (text: string, x0: number, x1: number, reread?: string): LayoutWord => ({ text, bbox: [x0, 100, x1, 112], confidence: 0.93, ...(reread === undefined ? {} : { reread }) });
+
+function page(words: LayoutWord[], source: LayoutPage['source'] = 'ocr'): LayoutPage {
+  return { pageNumber: 1, width: 612, height: 792, source, blocks: [{ bbox: [0, 100, 400, 112], lines: [{ text: words.map((x) => x.text).join(' '), bbox: [0, 100, 400, 112], words }] }] };
+}
+const valueBox: BBox = [60, 100, 200, 112];
+
+describe('rereadVerdict', () => {
+  it('agrees when every word under the value was read alike twice, punctuation and spacing aside', () => {
+    const p = page([w('DOB:', 10, 50, 'DOB'), w('03/14/1962', 60, 130, '03/1 4/1962'), w('S52.501A', 140, 200, 's52501a')]);
+    expect(rereadVerdict(p, valueBox)).toBe('agree');
+  });
+
+  it('differs when one glyph differs, or the second reading saw nothing', () => {
+    expect(rereadVerdict(page([w('555-0142', 60, 130, '555-0112')]), valueBox)).toBe('differ');
+    expect(rereadVerdict(page([w('Jane', 60, 100, 'Jane'), w('Doe', 110, 150, '')]), valueBox)).toBe('differ');
+  });
+
+  it('only looks at the words under the value (its label may read differently)', () => {
+    expect(rereadVerdict(page([w('D0B:', 10, 50, 'DOB'), w('Smith', 60, 120, 'Smith')]), valueBox)).toBe('agree');
+  });
+
+  it('has no verdict on a text layer or where a word was read once only', () => {
+    expect(rereadVerdict(page([w('Smith', 60, 120)], 'text'), valueBox)).toBeUndefined();
+    expect(rereadVerdict(page([w('Smith', 60, 120, 'Smith'), w('Jr', 130, 150)]), valueBox)).toBeUndefined();
+    expect(rereadVerdict(undefined, valueBox)).toBeUndefined();
+  });
+});

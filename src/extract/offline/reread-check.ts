@@ -1,0 +1,41 @@
+/**
+ * Whether the second OCR reading (decode/reread.ts) agrees with the words a value
+ * was read from. Letters and digits are compared, case aside: punctuation and
+ * spacing differences ("S52.501A" / "S52501A", "03/1 4/1962") do not change a
+ * value, a different glyph does.
+ */
+import type { BBox, LayoutPage } from '../layout.ts';
+
+export type RereadVerdict = 'agree' | 'differ';
+
+const canon = (s: string) => s.normalize('NFKC').replace(/[^\p{L}\p{N}]/gu, '').toLowerCase();
+
+function overlapsMostly(a: BBox, b: BBox): boolean {
+  const ox = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
+  const oy = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
+  return ox > 0.5 * Math.min(a[2] - a[0], b[2] - b[0]) && oy > 0.5 * Math.min(a[3] - a[1], b[3] - b[1]);
+}
+
+/**
+ * 'agree' when every OCR'd word under the value's box was read twice alike;
+ * 'differ' when any was read differently; undefined on a text layer, or when a
+ * word was not read twice.
+ */
+export function rereadVerdict(page: LayoutPage | undefined, bbox: BBox): RereadVerdict | undefined {
+  if (!page || page.source !== 'ocr') return undefined;
+  let words = 0;
+  let differ = false;
+  for (const block of page.blocks) {
+    for (const line of block.lines) {
+      if (line.bbox[3] < bbox[1] || line.bbox[1] > bbox[3]) continue;
+      for (const w of line.words) {
+        if (!/[\p{L}\p{N}]/u.test(w.text) || !overlapsMostly(w.bbox, bbox)) continue;
+        if (w.reread === undefined) return undefined;
+        words += 1;
+        if (canon(w.reread) !== canon(w.text)) differ = true;
+      }
+    }
+  }
+  if (words === 0) return undefined;
+  return differ ? 'differ' : 'agree';
+}
