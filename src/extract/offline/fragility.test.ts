@@ -64,6 +64,21 @@ describe('fragile readings are capped below the gate', () => {
     expect(differ.needsReview).toBe(true);
   });
 
+  it('a labelled field whose writing OCR garbled holds the document; a blank labelled field does not', () => {
+    const read = (extra: Piece[]) => {
+      const layout = makeLayout([page([...BASE, ...extra], 'ocr')], 'tiff');
+      for (const b of layout.pages[0]!.blocks) for (const l of b.lines) for (const w of l.words) w.reread = w.text;
+      return extractOffline(layout, { reviewThreshold: 0.95, today });
+    };
+    const blank = read([[60, 170, 'Member ID:']]);
+    expect(blank.notes?.['lostValues']).toBe(0);
+    const garbled = read([[60, 170, 'Member ID: 1QY2A25/K59']]);
+    expect(garbled.fields['insurance.memberId']).toBeUndefined();
+    expect(garbled.notes?.['lostValues']).toBe(1);
+    expect(garbled.needsReview).toBe(true);
+    expect(blank.needsReview).toBe(false);
+  });
+
   it('a patient stamp in the footer corroborates the OCR-read name and DOB', () => {
     const stamped = run([...BASE, [40, 760, 'Pt: DOE, JANE A   DOB: 03/14/1962   Page 1 of 1', 8]], 'ocr');
     expect(stamped.fields['patient.dob']?.value).toBe('1962-03-14');
