@@ -578,6 +578,11 @@ export function readForm(page: PageInfo, today: Date, offPage: boolean, stats?: 
       const garbled = (written.match(/[\p{L}\p{N}]/gu) ?? []).length >= 3 && !words.some((w) => CAPTION_WORD.test(w.norm)) && r.target !== 'referral.urgency';
       noteUnread(stats, r.target, garbled);
     }
+    // Code-shaped writing under a diagnosis label that reads as no code ("796.641" for
+    // Z96.641 off the bundled list): the codes are there, unread.
+    if (values.length === 0 && stats && r.target === 'referral.diagnosisCodes' && r.method !== 'generic' && words.some((w) => /^[A-Z0-9$]\d{1,2}[0-9A-Z]?\.[0-9A-Z]{1,4}$/.test(w.text))) {
+      stats.unreadKeys.add('referral.diagnosisCodes');
+    }
     // A symptom or a note ("Chief complaint", "Comments") is a weaker source of the reason
     // for referral than a label that names it: where both exist, the named one wins.
     const weakReason = target === 'referral.reason' && WEAK_REASON.has(occ.match.def.words.join(' ')) ? 0.08 : 0;

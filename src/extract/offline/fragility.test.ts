@@ -77,6 +77,14 @@ describe('fragile readings are capped below the gate', () => {
     expect(garbled.notes?.['lostValues']).toBe(1);
     expect(garbled.needsReview).toBe(true);
     expect(blank.needsReview).toBe(false);
+    // A code-shaped token under the diagnosis label that reads as no code (Z96.641 as "796.641").
+    const noCode = BASE.filter((p) => !p[2].startsWith('Diagnosis'));
+    const layout = makeLayout([page([...noCode, [60, 155, 'Diagnosis Code: 796.641']], 'ocr')], 'tiff');
+    for (const b of layout.pages[0]!.blocks) for (const l of b.lines) for (const w of l.words) w.reread = w.text;
+    const dx = extractOffline(layout, { reviewThreshold: 0.95, today });
+    expect(dx.fields['referral.diagnosisCodes']).toBeUndefined();
+    expect(dx.notes?.['lostValues']).toBe(1);
+    expect(dx.needsReview).toBe(true);
   });
 
   it('a patient stamp in the footer corroborates the OCR-read name and DOB', () => {
