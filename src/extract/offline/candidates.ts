@@ -36,6 +36,8 @@ export interface Candidate {
   offPage: boolean;
   /** In the page's top or bottom strip (a patient stamp, a running header): its case is a style. */
   margin?: boolean;
+  /** An OCR'd checklist: whether the second reading of its boxes shows the same choice. */
+  marks?: 'agree' | 'differ';
 }
 
 /** Whether a box sits in the top or bottom 6% of its page, where stamps and running headers go. */

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DocumentLayout, LayoutPage } from '../layout.ts';
 import { boxState } from './checklist.ts';
-import { extractOffline } from './index.ts';
+import { extractOffline, offlineChosen } from './index.ts';
 import { makeLayout, piecesPage, type Piece } from './synth/builder.ts';
 import { generateCorpus } from './synth/generate.ts';
 
@@ -50,6 +50,22 @@ describe('specialty checklists', () => {
     const x = run([...HEAD, ...column('Referral To:', ['[J Orthopedics', '[X] Cardiology', '[J Dermatology', 'CJ Neurology'])], 'ocr');
     expect(x.fields['referral.specialty']?.value).toBe('Cardiology');
     expect(x.fields['referral.specialty']!.confidence).toBeLessThan(0.95);
+  });
+
+  it('a scanned checklist is confirmed only when the second reading shows the same marks in every box', () => {
+    const scan = (rereadOf: (box: string, i: number) => string) => {
+      const l = layout([...HEAD, ...column('Referral To:', ['☐ Orthopedics', '☒ Cardiology', '☐ Dermatology', '☐ Neurology'])], 'ocr');
+      let i = 0;
+      for (const b of l.pages[0]!.blocks) for (const line of b.lines) for (const w of line.words) w.reread = w.text === '☒' || w.text === '☐' ? rereadOf(w.text, i++) : w.text;
+      return offlineChosen(l, today).chosen['referral.specialty']!;
+    };
+    const agreed = scan((box) => (box === '☒' ? '[X]' : '[J'));
+    expect(agreed.candidate.value).toBe('Cardiology');
+    expect(agreed.reread).toBe('agree');
+    // The second reading sees a mark in another box too: not confirmed.
+    expect(scan((box, i) => (box === '☒' || i === 0 ? '[x]' : '[]')).reread).toBe('differ');
+    // ... or no mark in the chosen one.
+    expect(scan(() => '[]').reread).toBe('differ');
   });
 
   it('reads a row of boxes as well as a column', () => {

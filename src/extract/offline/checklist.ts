@@ -63,7 +63,7 @@ function itemsOf(input: readonly Word[]): Item[] {
   const words: Word[] = [];
   for (const w of input) {
     const prev = words[words.length - 1];
-    if (prev && /^[[(]$/.test(prev.text) && /^[\])]$/.test(w.text)) words[words.length - 1] = { ...prev, text: `${prev.text}${w.text}`, bbox: [prev.bbox[0], prev.bbox[1], w.bbox[2], w.bbox[3]] };
+    if (prev && /^[[(]$/.test(prev.text) && /^[\])]$/.test(w.text)) words[words.length - 1] = { ...prev, reread: undefined, text: `${prev.text}${w.text}`, bbox: [prev.bbox[0], prev.bbox[1], w.bbox[2], w.bbox[3]] };
     else words.push(w);
   }
   const out: Item[] = [];
@@ -71,19 +71,19 @@ function itemsOf(input: readonly Word[]): Item[] {
   for (const input of words) {
     // "Genderx]M", "Sex:[X]F": the field's label run into its first box by OCR.
     const lab = /^(sex|gender)[:;]?(.+)$/i.exec(input.text);
-    const raw = lab && SEX_GLUED.test(lab[2]!) ? { ...input, text: lab[2]! } : input;
+    const raw = lab && SEX_GLUED.test(lab[2]!) ? { ...input, reread: undefined, text: lab[2]! } : input;
     const pair = SEX_PAIR.exec(raw.text);
     const states = pair ? [boxState(pair[1]!), boxState(pair[3]!)] : [];
     if (pair && states[0] && states[1]) {
-      out.push({ state: states[0], box: { ...raw, text: pair[1]! }, words: [{ ...raw, text: pair[2]! }] });
-      out.push((cur = { state: states[1], box: { ...raw, text: pair[3]! }, words: [{ ...raw, text: pair[4]! }] }));
+      out.push({ state: states[0], box: { ...raw, reread: undefined, text: pair[1]! }, words: [{ ...raw, reread: undefined, text: pair[2]! }] });
+      out.push((cur = { state: states[1], box: { ...raw, reread: undefined, text: pair[3]! }, words: [{ ...raw, reread: undefined, text: pair[4]! }] }));
       continue;
     }
     const glued = GLUED.exec(raw.text) ?? SEX_GLUED.exec(raw.text);
     const other = glued ? null : gluedOption(raw.text);
     const parts: Word[] = glued
-      ? [{ ...raw, text: SEX_FILLED_B.test(glued[1]!) ? '■' : glued[1]! }, { ...raw, text: glued[2]! }]
-      : other ? [{ ...raw, text: other[0] }, { ...raw, text: other[1] }] : [raw];
+      ? [{ ...raw, reread: undefined, text: SEX_FILLED_B.test(glued[1]!) ? '■' : glued[1]! }, { ...raw, reread: undefined, text: glued[2]! }]
+      : other ? [{ ...raw, reread: undefined, text: other[0] }, { ...raw, reread: undefined, text: other[1] }] : [raw];
     for (const w of parts) {
       const st = boxState(w.text);
       // A box needs an option after it; a lone "X" inside an option's words is not a box.
@@ -106,6 +106,22 @@ function canonicalSpecialty(value: string): string {
 
 function optionText(words: readonly Word[]): string {
   return words.map((w) => w.text).join(' ').replace(/[,;:.]+$/, '').trim();
+}
+
+/** A mark as the second reading shows a box: an X (or a tick) in it. */
+const MARK_IN_READING = /[xX×✓✔]/;
+
+/**
+ * Whether the second OCR reading of every box in the list (decode/reread.ts) shows
+ * the same choice: a mark in the chosen box and none in the others. The first reading
+ * is the page's OCR or the image's checkbox detection (☒/☐), so agreement is two
+ * different looks at the ink. Undefined when a box was not read twice on its own
+ * (a box OCR glued to its option is a piece of a word).
+ */
+function marksVerdict(list: readonly Item[], chosen: Item): 'agree' | 'differ' | undefined {
+  if (list.some((i) => i.box.reread === undefined)) return undefined;
+  const agree = list.every((i) => MARK_IN_READING.test(i.box.reread!) === (i === chosen));
+  return agree ? 'agree' : 'differ';
 }
 
 /** The one checked option among specialty, urgency and sex checkbox lists on a page. */
@@ -138,9 +154,10 @@ export function readChecklists(page: PageInfo, offPage: boolean): Candidate[] {
     if (on.length !== 1) return;
     const chosen = on[0]!;
     const words = [chosen.box, ...chosen.words];
+    const marks = page.source === 'ocr' ? marksVerdict(list, chosen) : undefined;
     out.push({
       key, value: chosen.value, page: page.pageNumber, bbox: wordsBox(words), method: 'checklist', ocr: minConfidence(words),
-      below: false, fuzzyLabel: false, repairs: 0, doubt: page.source === 'ocr' ? 0.05 : 0, offPage,
+      below: false, fuzzyLabel: false, repairs: 0, doubt: page.source === 'ocr' ? 0.05 : 0, offPage, ...(marks ? { marks } : {}),
     });
   };
   pick('referral.specialty', spec);

@@ -108,23 +108,25 @@ export function fragilityCap(key: FieldKey, chosen: Chosen, facts: PageFacts): n
   const c = chosen.candidate;
   const corroborated = independentReadings(chosen) > 1 || chosen.crossChecked === true;
   let cap = 1;
+  // Read twice alike: a second recognition of the words, cut out and scaled up
+  // (decode/reread.ts), saw the same letters and digits (and, for a checklist, the same
+  // marks in its boxes). Its calibration bucket, counted on real OCR, then says how sure
+  // the value is.
+  const verified = chosen.reread === 'agree';
   // A value a validator doubted this much (a state inferred from the ZIP, a clash with
   // a neighbouring field) is a guess, however its bucket fared: a person confirms it.
   if (c.doubt >= 0.25) cap = Math.min(cap, FRAGILE_CAP);
   if (key === 'referral.urgency' && facts.urgencyOptions >= 2) {
     // A priority checklist: on a scan the box's state is a guess from OCR glyphs;
     // in a text layer whose boxes are drawn (not written) the state is invisible.
-    if (facts.ocr) cap = Math.min(cap, FRAGILE_CAP);
-    else if (!facts.urgencyMarkInText && c.method !== 'checklist') cap = Math.min(cap, UNREADABLE_CAP);
+    // On a scan, a choice read from its boxes that the second reading's marks confirm stands.
+    if (facts.ocr && !(verified && c.method === 'checklist')) cap = Math.min(cap, FRAGILE_CAP);
+    else if (!facts.ocr && !facts.urgencyMarkInText && c.method !== 'checklist') cap = Math.min(cap, UNREADABLE_CAP);
   }
   // A specialty checklist: OCR'd box glyphs are guesses; in a text layer only a written mark counts.
-  if (key === 'referral.specialty' && facts.specialties >= 3 && !corroborated && (facts.ocr || c.method !== 'checklist')) cap = Math.min(cap, FRAGILE_CAP);
+  if (key === 'referral.specialty' && facts.specialties >= 3 && !corroborated && ((facts.ocr && !verified) || c.method !== 'checklist')) cap = Math.min(cap, FRAGILE_CAP);
   // A sex read from OCR'd boxes is a glyph guess like any other checkbox.
-  if (key === 'patient.sex' && c.method === 'checklist' && facts.ocr && !corroborated) cap = Math.min(cap, FRAGILE_CAP);
-  // Read twice alike: a second recognition of the words, cut out and scaled up
-  // (decode/reread.ts), saw the same letters and digits. Its calibration bucket, counted
-  // on real OCR, then says how sure the value is.
-  const verified = chosen.reread === 'agree';
+  if (key === 'patient.sex' && c.method === 'checklist' && facts.ocr && !corroborated && !verified) cap = Math.min(cap, FRAGILE_CAP);
   if (facts.ocr && !corroborated && !verified) {
     if (IDENTITY.has(key)) cap = Math.min(cap, FRAGILE_CAP);
     else if (DIGITS.has(key) && (c.ocr < 0.97 || c.repairs > 0)) cap = Math.min(cap, FRAGILE_CAP);

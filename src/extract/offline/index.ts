@@ -132,7 +132,9 @@ export function offlineChosen(layout: DocumentLayout, today: Date): { cls: Class
     }
   }
   for (const ch of Object.values(chosen)) {
-    const verdict = rereadVerdict(layout.pages.find((p) => p.pageNumber === ch.candidate.page), ch.candidate.bbox);
+    let verdict = rereadVerdict(layout.pages.find((p) => p.pageNumber === ch.candidate.page), ch.candidate.bbox);
+    // A checklist's choice is in its boxes: both readings must show the same marks too.
+    if (ch.candidate.method === 'checklist' && verdict !== 'differ') verdict = ch.candidate.marks;
     if (verdict) ch.reread = verdict;
   }
   return { cls, chosen, unread, unreadKeys };

@@ -14,6 +14,8 @@ export interface Word {
   norm: string;
   bbox: BBox;
   confidence: number;
+  /** OCR pages: the second reading of this word (LayoutWord.reread); not carried to pieces of a split word. */
+  reread?: string;
 }
 
 export interface Segment {
@@ -70,7 +72,7 @@ function splitGlued(words: Word[]): void {
     if (c) {
       const [x0, y0, x1, y1] = w.bbox;
       const cut = x0 + ((x1 - x0) * c[1]!.length) / w.text.length;
-      words.splice(i, 1, { ...w, text: c[1]!, norm: normWord(c[1]!), bbox: [x0, y0, cut, y1] }, { ...w, text: c[2]!, norm: normWord(c[2]!), bbox: [cut, y0, x1, y1] });
+      words.splice(i, 1, { ...w, reread: undefined, text: c[1]!, norm: normWord(c[1]!), bbox: [x0, y0, cut, y1] }, { ...w, reread: undefined, text: c[2]!, norm: normWord(c[2]!), bbox: [cut, y0, x1, y1] });
       continue;
     }
     // "Code(s):M70.61" too: a label may end in "(s)".
@@ -80,7 +82,7 @@ function splitGlued(words: Word[]): void {
     if (n) {
       const [x0, y0, x1, y1] = w.bbox;
       const cut = x0 + ((x1 - x0) * n[1]!.length) / w.text.length;
-      words.splice(i, 1, { ...w, text: n[1]!, norm: normWord(n[1]!), bbox: [x0, y0, cut, y1] }, { ...w, text: n[2]!, norm: normWord(n[2]!), bbox: [cut, y0, x1, y1] });
+      words.splice(i, 1, { ...w, reread: undefined, text: n[1]!, norm: normWord(n[1]!), bbox: [x0, y0, cut, y1] }, { ...w, reread: undefined, text: n[2]!, norm: normWord(n[2]!), bbox: [cut, y0, x1, y1] });
       i++;
       continue;
     }
@@ -91,7 +93,7 @@ function splitGlued(words: Word[]): void {
     if (g && GLUED_LABEL_WORDS.some((l) => levenshtein(g[1]!.toLowerCase(), l) <= (l.length >= 8 ? 1 : 0))) {
       const [x0, y0, x1, y1] = w.bbox;
       const cut = x0 + ((x1 - x0) * g[1]!.length) / w.text.length;
-      words.splice(i, 1, { ...w, text: `${g[1]!}:`, norm: normWord(g[1]!), bbox: [x0, y0, cut, y1] }, { ...w, text: g[2]!, norm: normWord(g[2]!), bbox: [cut, y0, x1, y1] });
+      words.splice(i, 1, { ...w, reread: undefined, text: `${g[1]!}:`, norm: normWord(g[1]!), bbox: [x0, y0, cut, y1] }, { ...w, reread: undefined, text: g[2]!, norm: normWord(g[2]!), bbox: [cut, y0, x1, y1] });
       i++;
       continue;
     }
@@ -99,8 +101,8 @@ function splitGlued(words: Word[]): void {
     if (!m || /^https?/i.test(w.text) || /^\d/.test(m[1]!)) continue;
     const [x0, y0, x1, y1] = w.bbox;
     const cut = x0 + ((x1 - x0) * m[1]!.length) / w.text.length;
-    const a: Word = { ...w, text: m[1]!, norm: normWord(m[1]!), bbox: [x0, y0, cut, y1] };
-    const b: Word = { ...w, text: m[2]!, norm: normWord(m[2]!), bbox: [cut, y0, x1, y1] };
+    const a: Word = { ...w, reread: undefined, text: m[1]!, norm: normWord(m[1]!), bbox: [x0, y0, cut, y1] };
+    const b: Word = { ...w, reread: undefined, text: m[2]!, norm: normWord(m[2]!), bbox: [cut, y0, x1, y1] };
     words.splice(i, 1, a, b);
     i++;
   }
@@ -139,7 +141,7 @@ export function buildPages(layout: DocumentLayout): PageInfo[] {
         const words: Word[] = line.words
           // Leader dots and blank-field rules ("......", "______") carry no value.
           .filter((w) => w.text.trim().length > 0 && !LEADER.test(w.text.trim()) && !isDebrisWord(w, median))
-          .map((w) => ({ text: w.text.trim(), norm: normWord(w.text), bbox: w.bbox, confidence: w.confidence }));
+          .map((w): Word => ({ text: w.text.trim(), norm: normWord(w.text), bbox: w.bbox, confidence: w.confidence, ...(w.reread === undefined ? {} : { reread: w.reread }) }));
         if (words.length === 0) {
           lineNo++;
           continue;
