@@ -100,22 +100,43 @@ const median = (xs: number[]) => quantile(xs, 0.5);
 const mean = (xs: number[]) => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length);
 const round = (x: number | null, d = 0) => (x === null ? null : Math.round(x * 10 ** d) / 10 ** d);
 
-/** Records the images and engine time of every page the decoder sends to OCR, in the order they were sent. */
+/**
+ * Records the images and engine time of every page the decoder sends to OCR, in the
+ * order they were sent. The second reading's single-line images (decode/reread.ts)
+ * pass through uncounted as pages; their engine time is summed in `lineMs`.
+ */
 function recording(inner: OcrEngine) {
   const pages: Array<{ image: OcrImage; ms: number; order: number }> = [];
+  const lines = { count: 0, ms: 0 };
   let calls = 0;
   const engine: OcrEngine = {
     name: inner.name,
     concurrency: inner.concurrency,
     async recognize(image, options) {
+      if (options?.layout === 'line') {
+        const result = await inner.recognize(image, options);
+        lines.count += 1;
+        lines.ms += result.ms;
+        return result;
+      }
       const order = calls++;
       const result = await inner.recognize(image, options);
       pages.push({ image, ms: result.ms, order });
       return result;
     },
+    ...(inner.recognizeLines
+      ? {
+          recognizeLines: async (images: readonly OcrImage[], options?: { timeoutMs?: number }) => {
+            const results = await inner.recognizeLines!(images, options);
+            lines.count += images.length;
+            lines.ms += results.reduce((a, r) => a + r.ms, 0);
+            return results;
+          },
+        }
+      : {}),
     close: () => inner.close(),
   };
-  return { engine, pages };
+  return { engine, pages, lines };
 }
 
 async function runAll<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -244,6 +265,8 @@ const nativeOcrWords = async (pages: Array<{ image: OcrImage; order: number }>, 
 };
 /** Per document, the truth fields one engine found and the other missed (names only, never values). */
 const engineDiffs: string[] = [];
+/** The second reading (decode/reread.ts): lines read and their engine time, against the pages' engine time. */
+const reread = { lines: 0, lineMs: 0, pageMs: 0 };
 
 for (const format of formats) {
   const rows = manifest.filter((r) => r.format === format).slice(0, DOCS_PER_FORMAT);
@@ -272,6 +295,9 @@ for (const format of formats) {
       continue;
     }
     stats.docs += 1;
+    reread.lines += rec.lines.count;
+    reread.lineMs += rec.lines.ms;
+    reread.pageMs += rec.pages.reduce((a, x) => a + x.ms, 0);
     stats.pages += layout.pages.length;
     stats.wallMs += layout.decodeMs;
     for (let i = 0; i < layout.pages.length; i += 1) stats.msPerPage.push(layout.decodeMs / layout.pages.length);
@@ -413,12 +439,15 @@ console.log(
   `fax proxy, controlled (the same ${controlled.docs} fine faxes, ${controlled.pages} pages, and their standard versions): fine ${round(controlledFine, 3)} vs standard ${round(controlledStandard, 3)} (${controlled.found[0]}/${controlled.values} vs ${controlled.found[1]}/${controlled.values} values; target: within 0.02); standard text differs from fine in ${round((100 * controlled.charDiff) / Math.max(1, controlled.chars), 2)}% of characters`,
 );
 if (engineDiffs.length > 0) console.log(`truth fields found by one engine only (same page images):\n${engineDiffs.join('\n')}`);
+console.log(`second reading: ${reread.lines} lines, ${Math.round(reread.lineMs)} ms engine time against ${Math.round(reread.pageMs)} ms for the pages (${Math.round((100 * reread.lineMs) / Math.max(1, reread.lineMs + reread.pageMs))}% of OCR engine time)`);
 console.log(`peak RSS ${round(peakRss / 1024 / 1024)} MB (target < 1024)`);
 
 console.log(
   JSON.stringify({
     msPerPageMedian: round(median(allMsPerPage)),
     ocrEngineMsPerPageMedian: round(median(ocrPagesMs)),
+    rereadLines: reread.lines,
+    rereadShareOfOcrMs: round(reread.lineMs / Math.max(1, reread.lineMs + reread.pageMs), 2),
     nativeMsPerPageMedian: round(median(nativeMs)),
     nativeRatio: round(nativeRatio, 2),
     proxy: round(tjsProxyAll, 3),
