@@ -5,11 +5,10 @@
  * place (`LayoutWord.reread`). A confident slip of the first reading (a 9 read as
  * 3 inside a phone number) is often not repeated by a reading at another scale
  * and segmentation, so the extractor trusts an OCR'd value more when both
- * readings agree and holds it for a person when they do not. Which lines are
- * re-read is the caller's choice (lines that may hold a field value).
+ * readings agree and holds it for a person when they do not.
  */
 import sharp from 'sharp';
-import type { BBox, LayoutLine, LayoutPage } from '../layout.ts';
+import type { BBox, LayoutPage } from '../layout.ts';
 import type { OcrEngine, OcrImage, OcrWord } from '../ocr/types.ts';
 
 /** Upscale of the cut-out line: the slip-catching reading in the probe was at 2x. */
@@ -34,9 +33,9 @@ export async function rereadPage(
   image: OcrImage,
   scale: { scaleX: number; scaleY: number },
   ocr: OcrEngine,
-  options: { timeoutMs?: number; select?: (line: LayoutLine) => boolean } = {},
+  options: { timeoutMs?: number } = {},
 ): Promise<RereadStats> {
-  const lines = page.blocks.flatMap((b) => b.lines).filter((l) => READABLE.test(l.text) && (options.select?.(l) ?? true));
+  const lines = page.blocks.flatMap((b) => b.lines).filter((l) => READABLE.test(l.text));
   const stats: RereadStats = { lines: lines.length, words: 0, disagreements: 0 };
   const crops = await Promise.all(lines.map((line) => cutLine(image, toPixels(line.bbox, scale))));
   const todo = lines.flatMap((line, i) => (crops[i] ? [{ line, crop: crops[i] }] : []));

@@ -4,8 +4,8 @@
  */
 import type { OcrWord } from './types.ts';
 
-export function parseTesseractTsv(tsv: string): OcrWord[] {
-  const out: OcrWord[] = [];
+/** The word rows of the output with their page number (1-based; one per input image). */
+function* wordRows(tsv: string): Generator<{ page: number; word: OcrWord }> {
   for (const row of tsv.split('\n')) {
     const cols = row.split('\t');
     if (cols.length < 12 || cols[0] !== '5') continue;
@@ -13,20 +13,19 @@ export function parseTesseractTsv(tsv: string): OcrWord[] {
     if (text === '') continue;
     const [left, top, width, height, conf] = cols.slice(6, 11).map(Number) as [number, number, number, number, number];
     if (![left, top, width, height, conf].every(Number.isFinite)) continue;
-    out.push({ text, bbox: [left, top, left + width, top + height], confidence: Math.min(1, Math.max(0, conf / 100)) });
+    yield { page: Number(cols[1]), word: { text, bbox: [left, top, left + width, top + height], confidence: Math.min(1, Math.max(0, conf / 100)) } };
   }
-  return out;
+}
+
+export function parseTesseractTsv(tsv: string): OcrWord[] {
+  return [...wordRows(tsv)].map((r) => r.word);
 }
 
 /** Words per page (TSV page_num, 1-based) when tesseract read several images in one run. */
 export function parseTesseractTsvPages(tsv: string): Map<number, OcrWord[]> {
   const out = new Map<number, OcrWord[]>();
-  for (const row of tsv.split('\n')) {
-    const cols = row.split('\t');
-    if (cols.length < 12 || cols[0] !== '5') continue;
-    const page = Number(cols[1]);
-    const [word] = parseTesseractTsv(row);
-    if (!word || !Number.isInteger(page)) continue;
+  for (const { page, word } of wordRows(tsv)) {
+    if (!Number.isInteger(page)) continue;
     const list = out.get(page) ?? [];
     list.push(word);
     out.set(page, list);

@@ -9,7 +9,7 @@
 import { normalizeSex, normalizeUrgency } from '../normalize/codes.ts';
 import { findSpecialty, SPECIALTIES } from '../normalize/specialty.ts';
 import { minConfidence, wordsBox, type Candidate } from './candidates.ts';
-import type { PageInfo, Word } from './segments.ts';
+import { wordPiece, type PageInfo, type Word } from './segments.ts';
 
 const CHECKED = /^(\[\s?[xX×✓✔vV*]\s?[\]jJ1l|)]?|[iIlL|]?[xX×][\]jJ1l|)]|\([xX×]\)|☒|☑|■|⊠|✓|✔|✗|✘|@|®|©|&|M|Bd|BD|X|x|×)$/;
 const EMPTY = /^(\[\s?[jJ1lI|cC0oO]?\s?[\]jJ1l|)]?|[cClL][jJ\]]|☐|□|❑|❒|\(\s?\)|\]|[oO0]|[cC]|J|U|LI)$/;
@@ -63,7 +63,7 @@ function itemsOf(input: readonly Word[]): Item[] {
   const words: Word[] = [];
   for (const w of input) {
     const prev = words[words.length - 1];
-    if (prev && /^[[(]$/.test(prev.text) && /^[\])]$/.test(w.text)) words[words.length - 1] = { ...prev, reread: undefined, text: `${prev.text}${w.text}`, bbox: [prev.bbox[0], prev.bbox[1], w.bbox[2], w.bbox[3]] };
+    if (prev && /^[[(]$/.test(prev.text) && /^[\])]$/.test(w.text)) words[words.length - 1] = wordPiece(prev, `${prev.text}${w.text}`, [prev.bbox[0], prev.bbox[1], w.bbox[2], w.bbox[3]]);
     else words.push(w);
   }
   const out: Item[] = [];
@@ -71,19 +71,19 @@ function itemsOf(input: readonly Word[]): Item[] {
   for (const input of words) {
     // "Genderx]M", "Sex:[X]F": the field's label run into its first box by OCR.
     const lab = /^(sex|gender)[:;]?(.+)$/i.exec(input.text);
-    const raw = lab && SEX_GLUED.test(lab[2]!) ? { ...input, reread: undefined, text: lab[2]! } : input;
+    const raw = lab && SEX_GLUED.test(lab[2]!) ? wordPiece(input, lab[2]!) : input;
     const pair = SEX_PAIR.exec(raw.text);
     const states = pair ? [boxState(pair[1]!), boxState(pair[3]!)] : [];
     if (pair && states[0] && states[1]) {
-      out.push({ state: states[0], box: { ...raw, reread: undefined, text: pair[1]! }, words: [{ ...raw, reread: undefined, text: pair[2]! }] });
-      out.push((cur = { state: states[1], box: { ...raw, reread: undefined, text: pair[3]! }, words: [{ ...raw, reread: undefined, text: pair[4]! }] }));
+      out.push({ state: states[0], box: wordPiece(raw, pair[1]!), words: [wordPiece(raw, pair[2]!)] });
+      out.push((cur = { state: states[1], box: wordPiece(raw, pair[3]!), words: [wordPiece(raw, pair[4]!)] }));
       continue;
     }
     const glued = GLUED.exec(raw.text) ?? SEX_GLUED.exec(raw.text);
     const other = glued ? null : gluedOption(raw.text);
     const parts: Word[] = glued
-      ? [{ ...raw, reread: undefined, text: SEX_FILLED_B.test(glued[1]!) ? '■' : glued[1]! }, { ...raw, reread: undefined, text: glued[2]! }]
-      : other ? [{ ...raw, reread: undefined, text: other[0] }, { ...raw, reread: undefined, text: other[1] }] : [raw];
+      ? [wordPiece(raw, SEX_FILLED_B.test(glued[1]!) ? '■' : glued[1]!), wordPiece(raw, glued[2]!)]
+      : other ? [wordPiece(raw, other[0]), wordPiece(raw, other[1])] : [raw];
     for (const w of parts) {
       const st = boxState(w.text);
       // A box needs an option after it; a lone "X" inside an option's words is not a box.

@@ -570,18 +570,19 @@ export function readForm(page: PageInfo, today: Date, offPage: boolean, stats?: 
       for (const v of t) out.push(candidate('referral.reason', v.value as string, v.words, page, 'generic', below, occ, offPage, 0.2, 0));
     }
     const titleWords = words.every((w) => /^(referral|form|request|information|details|summary|order|consult|consultation|letter|intake)$/i.test(w.text.replace(/[:.]$/, '')));
-    if (values.length === 0 && stats && !titleWords && r.target !== 'referredTo' && r.method !== 'generic' && r.target !== 'referral.diagnosisCodes') {
-      // Garbled: three or more letters or digits (specks, "|", "oo", are a blank field's marks),
-      // and not the next caption (a blank "ST" cell beside "Zip Code"). An option row is
-      // the checklist reader's (an unread choice holds the document there).
-      const written = words.map((w) => w.text).join(' ');
-      const garbled = (written.match(/[\p{L}\p{N}]/gu) ?? []).length >= 3 && !words.some((w) => CAPTION_WORD.test(w.norm)) && r.target !== 'referral.urgency';
-      noteUnread(stats, r.target, garbled);
-    }
-    // Code-shaped writing under a diagnosis label that reads as no code ("796.641" for
-    // Z96.641 off the bundled list): the codes are there, unread.
-    if (values.length === 0 && stats && r.target === 'referral.diagnosisCodes' && r.method !== 'generic' && words.some((w) => /^[A-Z0-9$]\d{1,2}[0-9A-Z]?\.[0-9A-Z]{1,4}$/.test(w.text))) {
-      stats.unreadKeys.add('referral.diagnosisCodes');
+    if (values.length === 0 && stats && r.target !== 'referredTo' && r.method !== 'generic') {
+      if (r.target === 'referral.diagnosisCodes') {
+        // Code-shaped writing under a diagnosis label that reads as no code ("796.641" for
+        // Z96.641 off the bundled list): the codes are there, unread (not counted in `unread`).
+        if (words.some((w) => /^[A-Z0-9$]\d{1,2}[0-9A-Z]?\.[0-9A-Z]{1,4}$/.test(w.text))) stats.unreadKeys.add('referral.diagnosisCodes');
+      } else if (!titleWords) {
+        // Garbled: three or more letters or digits (specks, "|", "oo", are a blank field's marks),
+        // and not the next caption (a blank "ST" cell beside "Zip Code"). An option row is
+        // the checklist reader's (an unread choice holds the document there).
+        const written = words.map((w) => w.text).join(' ');
+        const garbled = (written.match(/[\p{L}\p{N}]/gu) ?? []).length >= 3 && !words.some((w) => CAPTION_WORD.test(w.norm)) && r.target !== 'referral.urgency';
+        noteUnread(stats, r.target, garbled);
+      }
     }
     // A symptom or a note ("Chief complaint", "Comments") is a weaker source of the reason
     // for referral than a label that names it: where both exist, the named one wins.

@@ -61,18 +61,35 @@ export function makeSegment(id: number, page: number, line: number, words: Word[
 /** Last words of labels whose value OCR may glue on without the colon. */
 const GLUED_LABEL_WORDS = ['consultation', 'referral', 'reason', 'diagnosis', 'patient', 'physician', 'provider', 'specialty', 'insurance', 'address', 'urgency', 'priority', 'comments'];
 
-/** "DOB:03/14/1962" or "NPI#1234567890" read as one word: split after the label. */
 const LEADER = /^[.·…_\-–—=]{3,}$/;
 
+/**
+ * A piece of a word (split off, or a box OCR glued to its option) with its own text:
+ * the second OCR reading was of the whole word, so the piece carries none.
+ */
+export function wordPiece(w: Word, text: string, bbox: BBox = w.bbox): Word {
+  const { reread: _, ...rest } = w;
+  return { ...rest, text, bbox };
+}
+
+/** The word cut in two after its first `at` characters, each piece's box in proportion. */
+function splitWord(w: Word, at: number, head: string, tail: string): [Word, Word] {
+  const [x0, y0, x1, y1] = w.bbox;
+  const cut = x0 + ((x1 - x0) * at) / w.text.length;
+  return [
+    { ...wordPiece(w, head, [x0, y0, cut, y1]), norm: normWord(head) },
+    { ...wordPiece(w, tail, [cut, y0, x1, y1]), norm: normWord(tail) },
+  ];
+}
+
+/** "DOB:03/14/1962" or "NPI#1234567890" read as one word: split after the label. */
 function splitGlued(words: Word[]): void {
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     // "Lopez,NP" or "Austin,TX": a comma inside a word separates two words.
     const c = /^([A-Za-z][A-Za-z'.-]+,)([A-Za-z0-9].*)$/.exec(w.text);
     if (c) {
-      const [x0, y0, x1, y1] = w.bbox;
-      const cut = x0 + ((x1 - x0) * c[1]!.length) / w.text.length;
-      words.splice(i, 1, { ...w, reread: undefined, text: c[1]!, norm: normWord(c[1]!), bbox: [x0, y0, cut, y1] }, { ...w, reread: undefined, text: c[2]!, norm: normWord(c[2]!), bbox: [cut, y0, x1, y1] });
+      words.splice(i, 1, ...splitWord(w, c[1]!.length, c[1]!, c[2]!));
       continue;
     }
     // "Code(s):M70.61" too: a label may end in "(s)".
@@ -80,9 +97,7 @@ function splitGlued(words: Word[]): void {
     // "GRP84045" or "MRN756930" are ids with a prefix, not a label and a number.
     const n = /^(number|member|policy|account|phone|group|chart)(\d[\d-]{3,})$/i.exec(w.text);
     if (n) {
-      const [x0, y0, x1, y1] = w.bbox;
-      const cut = x0 + ((x1 - x0) * n[1]!.length) / w.text.length;
-      words.splice(i, 1, { ...w, reread: undefined, text: n[1]!, norm: normWord(n[1]!), bbox: [x0, y0, cut, y1] }, { ...w, reread: undefined, text: n[2]!, norm: normWord(n[2]!), bbox: [cut, y0, x1, y1] });
+      words.splice(i, 1, ...splitWord(w, n[1]!.length, n[1]!, n[2]!));
       i++;
       continue;
     }
@@ -91,19 +106,13 @@ function splitGlued(words: Word[]): void {
     // capitalised word: "McDonald" or "LaToya" are names, not a label and a value.
     const g = /^([A-Z]?[a-z]{4,})([A-Z][a-z].*)$/.exec(w.text);
     if (g && GLUED_LABEL_WORDS.some((l) => levenshtein(g[1]!.toLowerCase(), l) <= (l.length >= 8 ? 1 : 0))) {
-      const [x0, y0, x1, y1] = w.bbox;
-      const cut = x0 + ((x1 - x0) * g[1]!.length) / w.text.length;
-      words.splice(i, 1, { ...w, reread: undefined, text: `${g[1]!}:`, norm: normWord(g[1]!), bbox: [x0, y0, cut, y1] }, { ...w, reread: undefined, text: g[2]!, norm: normWord(g[2]!), bbox: [cut, y0, x1, y1] });
+      words.splice(i, 1, ...splitWord(w, g[1]!.length, `${g[1]!}:`, g[2]!));
       i++;
       continue;
     }
     const m = /^([A-Za-z][A-Za-z.#/ ]{1,24}(?:\(s\))?[:#])([^:]+)$/.exec(w.text);
     if (!m || /^https?/i.test(w.text) || /^\d/.test(m[1]!)) continue;
-    const [x0, y0, x1, y1] = w.bbox;
-    const cut = x0 + ((x1 - x0) * m[1]!.length) / w.text.length;
-    const a: Word = { ...w, reread: undefined, text: m[1]!, norm: normWord(m[1]!), bbox: [x0, y0, cut, y1] };
-    const b: Word = { ...w, reread: undefined, text: m[2]!, norm: normWord(m[2]!), bbox: [cut, y0, x1, y1] };
-    words.splice(i, 1, a, b);
+    words.splice(i, 1, ...splitWord(w, m[1]!.length, m[1]!, m[2]!));
     i++;
   }
 }
