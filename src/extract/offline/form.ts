@@ -33,6 +33,27 @@ function inlineValueFits(slot: string, next: string): boolean {
   return /\d/.test(next);
 }
 
+/** What makes a name an organisation's ("Westlake Family Medicine", "Cedar Pediatrics"). */
+const ORGANISATION_WORD = /^(medicine|medical|clinic|clinics|health|healthcare|associates|group|center|centre|practice|care|physicians|pediatrics|partners|family|internal|primary)$/i;
+
+/**
+ * After a colon-less label starting its line, the rest of the line is that label's value only when
+ * it could not be anything else: all of it a known specialty, or a capitalised organisation name.
+ */
+function colonlessValueFits(slot: string, label: readonly string[], rest: readonly Word[]): boolean {
+  if (rest.length === 0 || rest.length > 6 || matchLabelAt(rest, 0)) return false;
+  const text = rest.map((w) => w.text).join(' ').replace(/[.,;]$/, '');
+  if (slot === 'referral.specialty') {
+    const sp = findSpecialty(text);
+    return sp !== null && sp.index === 0 && sp.value.length >= text.length * 0.9;
+  }
+  if (slot === 'practice' && (label[0] === 'practice' || label[0] === 'clinic') && label.length === 1) {
+    const names = rest.map((w) => w.text.replace(/[.,;]$/, ''));
+    return rest.length >= 2 && names.every((t) => /^[A-Z][A-Za-z&'’-]*$/.test(t) || t === '&') && ORGANISATION_WORD.test(names[names.length - 1]!);
+  }
+  return false;
+}
+
 const WEAK_REASON = new Set(['chief complaint', 'comments', 'notes', 'clinical notes', 'problem', 'request', 'clinical summary',
   'presenting problem', 'reason for visit']);
 
@@ -119,6 +140,9 @@ function findOccurrences(page: PageInfo): Occurrence[] {
         if (!ok && atStart) ok = strict || (prevIsLabelEnd && i > 0) || (i === 0 && m.def.specific && m.def.words.length >= 2);
         // "Insurance Aetna", "Payer Medicaid": a plan label starting its line, without a colon, before a capitalised name.
         if (!ok && i === 0 && slotKey === 'insurance.payer' && !labelOnly && /^[A-Z][A-Za-z&'’.-]+$/.test(ws[m.end]!.text) && !matchLabelAt(ws, m.end)) ok = true;
+        // "Consult Gastroenterology", "Practice Westlake Family Medicine": a one-word label starting its line,
+        // without a colon, before the whole rest of the line reads as that label's kind of value.
+        if (!ok && i === 0 && !labelOnly && colonlessValueFits(slotKey, m.def.words, ws.slice(m.end))) ok = true;
         // "Westside Medical Group 1740408947": a capitalised word before an inline "Group" makes it part of a name.
         const inName = slotKey === 'insurance.groupNumber' && i > 0 && /^[A-Z][a-z]+$/.test(ws[i - 1]!.text) && /^group$/i.test(ws[i]!.text);
         if (!ok && !atStart && !labelOnly && m.def.specific && INLINE_OK.has(slotKey) && m.def.words.join(' ').length >= 3 &&
@@ -421,11 +445,20 @@ function lineUnder(first: Word[], x: number, page: PageInfo): Word[] {
   return next && !startsWithLabel(next.words) ? next.words : [];
 }
 
+/**
+ * A capitalised word that starts the next field or section ("HISTORY", "DATE"), not an
+ * acronym inside the reason ("abnormal ECG", "GERD", "PPI").
+ */
+const NEXT_FIELD_CAPS = /^([A-Z]{5,}|DATE|NPI|DOB|MRN|ICD|FAX|NAME|SEX|PHONE|PLAN|MEDS|NOTE|NOTES)$/;
+
 /** A reason is a phrase or a sentence, not the history that follows it. */
 function firstSentence(words: Word[]): Word[] {
   const out: Word[] = [];
   for (const w of words) {
-    if (out.length >= 4 && /^[A-Z]{3,}$/.test(w.text) && out.length > 0) break;
+    // In a reason written in capitals throughout, the next capitalised word after four is taken as the next field's.
+    const capsSoFar = out.filter((o) => /^[A-Z]{2,}[,.;:]?$/.test(o.text)).length;
+    const next = capsSoFar * 2 >= out.length ? /^[A-Z]{3,}:?$/.test(w.text) : /^[A-Z]{3,}:$/.test(w.text) || NEXT_FIELD_CAPS.test(w.text);
+    if (out.length >= 4 && next) break;
     out.push(w);
     if (/[.]$/.test(w.text) && out.length >= 3) break;
   }

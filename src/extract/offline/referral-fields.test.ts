@@ -365,3 +365,21 @@ describe('leader dots and blank rules', () => {
     expect(v['referral.reason']).toBe('Recurrent kidney stones');
   });
 });
+
+describe('reasons with acronyms and labels without colons', () => {
+  it('keeps an acronym inside the reason and stops at the next capitalised field', () => {
+    const v = values(doc(form([]).map((p) => (String(p[2]).startsWith('Reason') ? [60, 218, 'Reason for Referral: Chronic reflux GERD not responding to PPI HISTORY: prior EGD 2019'] as Piece : p))));
+    expect(v['referral.reason']).toBe('Chronic reflux GERD not responding to PPI');
+  });
+
+  it('reads "Consult Gastroenterology" at a line start as the specialty, but not a sentence starting with Consult', () => {
+    expect(values(doc(form([[60, 236, 'Consult Gastroenterology']])))['referral.specialty']).toBe('Gastroenterology');
+    expect(values(doc(form([[60, 236, 'Consult notes attached from prior visit']])))['referral.specialty']).toBeUndefined();
+  });
+
+  it('reads "Practice Westlake Family Medicine" as the practice only when the rest is an organisation name', () => {
+    const withPractice = form([[60, 183, 'Practice Westlake Family Medicine']]);
+    expect(values(doc(withPractice))['referringProvider.practice']).toBe('Westlake Family Medicine');
+    expect(values(doc(form([[60, 183, 'Practice guidelines were reviewed with the patient']])))['referringProvider.practice']).toBe('Lakeside Family Clinic');
+  });
+});
