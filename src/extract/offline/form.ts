@@ -621,7 +621,8 @@ export function readForm(page: PageInfo, today: Date, offPage: boolean, stats?: 
     // for referral than a label that names it: where both exist, the named one wins.
     const weakReason = target === 'referral.reason' && WEAK_REASON.has(occ.match.def.words.join(' ')) ? 0.08 : 0;
     for (const v of values) {
-      out.push(candidate(v.key, v.value, v.words.length ? v.words : words, page, r.method, below, occ, offPage, Math.min(1, v.doubt + (v.key === 'referral.reason' ? weakReason : 0)), v.repairs));
+      const c = candidate(v.key, v.value, v.words.length ? v.words : words, page, r.method, below, occ, offPage, Math.min(1, v.doubt + (v.key === 'referral.reason' ? weakReason : 0)), v.repairs);
+      out.push(v.marks ? { ...c, marks: v.marks } : c);
     }
   }
   const zip = zipBesideState(out, page);

@@ -120,7 +120,7 @@ export function fragilityCap(key: FieldKey, chosen: Chosen, facts: PageFacts): n
     // A priority checklist: on a scan the box's state is a guess from OCR glyphs;
     // in a text layer whose boxes are drawn (not written) the state is invisible.
     // On a scan, a choice read from its boxes that the second reading's marks confirm stands.
-    if (facts.ocr && !(verified && c.method === 'checklist')) cap = Math.min(cap, FRAGILE_CAP);
+    if (facts.ocr && !(verified && (c.method === 'checklist' || c.marks === 'agree'))) cap = Math.min(cap, FRAGILE_CAP);
     else if (!facts.ocr && !facts.urgencyMarkInText && c.method !== 'checklist') cap = Math.min(cap, UNREADABLE_CAP);
   }
   // A specialty checklist: OCR'd box glyphs are guesses; in a text layer only a written mark counts.

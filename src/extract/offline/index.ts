@@ -7,7 +7,7 @@
 import { FIELD_KEYS, type FieldKey } from '../fields.ts';
 import { reviewGate, type ExtractedFields, type Extraction } from '../extraction.ts';
 import type { DocumentLayout } from '../layout.ts';
-import { isCommonIcd10, stateForZip, validateFieldValue } from '../normalize/index.ts';
+import { isCommonIcd10, normalizeState, stateForZip, validateFieldValue } from '../normalize/index.ts';
 import { calibratedConfidence } from './calibration.ts';
 import type { Candidate } from './candidates.ts';
 import { readChecklists } from './checklist.ts';
@@ -17,7 +17,7 @@ import { sweepCodes } from './dx-sweep.ts';
 import { FRAGILE_CAP, codesMatchReason, fragilityCap, pageFacts, type PageFacts } from './fragility.ts';
 import { readForm } from './form.ts';
 import { readNarrative } from './narrative.ts';
-import { buildPages, type PageInfo } from './segments.ts';
+import { buildPages, type PageInfo, type Word } from './segments.ts';
 import { rereadVerdict } from './reread-check.ts';
 import { readValue } from './values.ts';
 
@@ -74,7 +74,7 @@ export function offlineChosen(layout: DocumentLayout, today: Date): { cls: Class
   if (dx && dx.length > 1) byKey.set('referral.diagnosisCodes', mergeCodes(dx));
   const dobBeside = dobBesideName(byKey, cls.contentPages, today);
   if (dobBeside) byKey.set('patient.dob', [dobBeside]);
-  checkStateAgainstZip(byKey);
+  checkStateAgainstZip(byKey, cls.contentPages);
   for (const key of FIELD_KEYS) {
     const ch = combine(key, byKey.get(key) ?? []);
     if (ch) chosen[key] = ch;
@@ -134,7 +134,7 @@ export function offlineChosen(layout: DocumentLayout, today: Date): { cls: Class
   for (const ch of Object.values(chosen)) {
     let verdict = rereadVerdict(layout.pages.find((p) => p.pageNumber === ch.candidate.page), ch.candidate.bbox);
     // A checklist's choice is in its boxes: both readings must show the same marks too.
-    if (ch.candidate.method === 'checklist' && verdict !== 'differ') verdict = ch.candidate.marks;
+    if ((ch.candidate.method === 'checklist' || ch.candidate.marks) && verdict !== 'differ') verdict = ch.candidate.marks;
     if (verdict) ch.reread = verdict;
   }
   return { cls, chosen, unread, unreadKeys };
@@ -171,7 +171,27 @@ function dobBesideName(byKey: Map<FieldKey, Candidate[]>, pages: readonly PageIn
  * with the ZIP read beside it is doubtful, and so is the ZIP; a state OCR made
  * unreadable (">" for "TX") is taken from the ZIP, as a doubtful generic reading.
  */
-function checkStateAgainstZip(byKey: Map<FieldKey, Candidate[]>): void {
+/** A state code standing alone between the city and the ZIP read on one row of the referral page. */
+function stateBetween(byKey: Map<FieldKey, Candidate[]>, zip: Candidate, pages: readonly PageInfo[]): { value: string; word: Word } | null {
+  const city = (byKey.get('patient.address.city') ?? []).find((c) => !c.offPage && c.page === zip.page);
+  const page = pages.find((p) => p.pageNumber === zip.page);
+  if (!city || !page) return null;
+  const h = Math.max(6, zip.bbox[3] - zip.bbox[1]);
+  const onRow = (b: readonly number[]) => Math.abs(b[1]! - zip.bbox[1]) < h * 0.6 && Math.abs(city.bbox[1] - zip.bbox[1]) < h * 0.6;
+  const found: Array<{ value: string; word: Word }> = [];
+  for (const seg of page.segments) {
+    for (const w of seg.words) {
+      if (w.bbox[0] < city.bbox[2] || w.bbox[2] > zip.bbox[0] || !onRow(w.bbox)) continue;
+      const t = w.text.replace(/[,.]$/, '');
+      const v = /^[A-Z]{2}$/.test(t) ? normalizeState(t) : null;
+      if (v) found.push({ value: v, word: w });
+      else if (/[A-Za-z0-9]/.test(t)) return null;
+    }
+  }
+  return found.length === 1 ? found[0]! : null;
+}
+
+function checkStateAgainstZip(byKey: Map<FieldKey, Candidate[]>, pages: readonly PageInfo[]): void {
   const zips = (byKey.get('patient.address.postalCode') ?? []).filter((c) => !c.offPage);
   const states = byKey.get('patient.address.state') ?? [];
   const near = (a: Candidate, b: Candidate) => a.page === b.page && Math.abs(a.bbox[1] - b.bbox[1]) < Math.max(8, (a.bbox[3] - a.bbox[1]) * 3);
@@ -187,6 +207,14 @@ function checkStateAgainstZip(byKey: Map<FieldKey, Candidate[]>): void {
   if (states.some((c) => !c.offPage) || !city || zips.length === 0) return;
   const zip = zips[0]!;
   const inferred = stateForZip(String(zip.value));
+  const written = stateBetween(byKey, zip, pages);
+  if (written) {
+    // Under a caption OCR garbled ("st" for "State"): the code written between the city and the
+    // ZIP on their row is read, and the ZIP's state confirms it or puts it in doubt.
+    byKey.set('patient.address.state', [...states, { ...zip, key: 'patient.address.state', value: written.value, bbox: written.word.bbox, ocr: written.word.confidence,
+      repairs: 0, doubt: written.value === inferred ? Math.max(0.05, zip.doubt) : 0.35 }]);
+    return;
+  }
   if (inferred && zips.every((z) => z.value === zip.value)) {
     byKey.set('patient.address.state', [...states, { ...zip, key: 'patient.address.state', value: inferred, method: 'generic', repairs: zip.repairs + 1, doubt: Math.max(0.35, zip.doubt) }]);
   }

@@ -271,6 +271,24 @@ describe('addresses read by OCR', () => {
     expect(clash['patient.address.state']!.confidence).toBeLessThan(agree['patient.address.state']!.confidence);
   });
 
+  it('reads the state written between city and ZIP under a State caption OCR garbled ("st")', () => {
+    const grid = (st: string, zip: string) => extractOffline(makeLayout([pageWith([
+      [50, 40, 'REFERRAL FORM', 13],
+      [45, 70, 'PATIENT INFORMATION', 11],
+      [45, 88, 'Patient Name: Lindqvist, Hanna'],
+      [45, 102, 'Address: 4418 Oak Dr'],
+      [45, 120, 'City', 8], [280, 120, 'st', 8], [360, 120, 'ZIP', 8],
+      [45, 132, 'Austin'], [280, 132, st], [360, 132, zip],
+    ])], 'pdf'), { reviewThreshold: 0.95, today }).fields;
+    const agree = grid('TX', '78748')['patient.address.state']!;
+    expect(agree.value).toBe('TX');
+    expect(agree.bbox[0]).toBeGreaterThanOrEqual(279);
+    const clash = grid('OK', '78748')['patient.address.state']!;
+    expect(clash.value).toBe('OK');
+    expect(clash.confidence).toBeLessThan(0.95);
+    expect(clash.confidence).toBeLessThan(agree.confidence);
+  });
+
   it('leaves out a city OCR garbled but keeps state and ZIP', () => {
     expect(value('cityStateZip', words('prenEenIwIL TX 78626'))).toEqual([
       ['patient.address.state', 'TX'], ['patient.address.postalCode', '78626'],

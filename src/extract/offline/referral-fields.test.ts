@@ -14,6 +14,8 @@ import { ocrPairVariants } from './labels.ts';
 import { NO_NOISE, PageBuilder, makeLayout, piecesPage, type Piece } from './synth/builder.ts';
 import { generateDoc } from './synth/generate.ts';
 import { Rng } from './synth/rng.ts';
+import { normWord, type Word } from './segments.ts';
+import { readValue } from './values.ts';
 
 const today = new Date('2025-11-15T00:00:00Z');
 function doc(...pages: Piece[][]): DocumentLayout {
@@ -381,5 +383,36 @@ describe('reasons with acronyms and labels without colons', () => {
     const withPractice = form([[60, 183, 'Practice Westlake Family Medicine']]);
     expect(values(doc(withPractice))['referringProvider.practice']).toBe('Westlake Family Medicine');
     expect(values(doc(form([[60, 183, 'Practice guidelines were reviewed with the patient']])))['referringProvider.practice']).toBe('Lakeside Family Clinic');
+  });
+});
+
+describe('an OCR\'d priority row read twice', () => {
+  const row = (pairs: Array<[string, string | undefined]>): Word[] => {
+    let x = 100;
+    return pairs.map(([text, reread]) => {
+      const w: Word = { text, norm: normWord(text), bbox: [x, 100, x + text.length * 5, 110], confidence: 0.9, ...(reread !== undefined ? { reread } : {}) };
+      x += text.length * 5 + 6;
+      return w;
+    });
+  };
+  const urgency = (words: Word[]) => readValue('referral.urgency', words, today)[0];
+
+  it('agrees when the second reading gives the same checked option', () => {
+    const v = urgency(row([['[X]', '(X]'], ['Routine', 'Routine'], ['[', '['], [']', 'J'], ['Urgent', 'Urgent'], ['☐', '[J'], ['STAT', 'STAT']]));
+    expect(v).toMatchObject({ value: 'routine', marks: 'agree' });
+  });
+
+  it('differs when the second reading checks another option or reads no box', () => {
+    const v = urgency(row([['(0', 'O'], ['Routine', 'Routine'], ['[J', ''], ['Urgent', 'Urgent'], ['o', 'o'], ['STAT', 'STAT']]));
+    expect(v?.marks).toBe('differ');
+  });
+
+  it('reads nothing when a checked box stands before a word that is no option', () => {
+    expect(urgency(row([['☐', '[J'], ['Routine', 'Routine'], ['[X]', '[X]'], ['Uigent', 'Urgent[J'], ['STAT', 'STAT']]))).toBeUndefined();
+  });
+
+  it('needs no second reading on a text layer', () => {
+    expect(urgency(row([['☒', undefined], ['Urgent', undefined], ['☐', undefined], ['Routine', undefined]]))).toMatchObject({ value: 'urgent' });
+    expect(urgency(row([['☒', undefined], ['Urgent', undefined], ['☐', undefined], ['Routine', undefined]]))?.marks).toBeUndefined();
   });
 });

@@ -21,6 +21,8 @@ export interface ReadValue {
   words: Word[];
   repairs: number;
   doubt: number;
+  /** A choice read from checkbox marks on an OCR'd row: whether the second reading of the row gives the same choice. */
+  marks?: 'agree' | 'differ';
 }
 
 function joinWithOffsets(words: readonly Word[]): { text: string; starts: number[] } {
@@ -444,9 +446,19 @@ export function readDiagnosisCodes(words: readonly Word[]): ReadValue | null {
 }
 
 function readUrgency(input: readonly Word[]): ReadValue | null {
+  const first = urgencyFromRow(input);
+  // On an OCR'd row the choice is in its boxes, which OCR reads worst: the row read a second
+  // time (decode/reread.ts) must give the same choice for the marks to count as read twice alike.
+  if (!first || first.doubt === 0 || !input.some((w) => w.reread !== undefined)) return first;
+  if (input.some((w) => w.reread === undefined && /[\p{L}\p{N}]/u.test(w.text))) return { ...first, marks: 'differ' };
+  const again = urgencyFromRow(input.flatMap((w) => (w.reread ? w.reread.split(/\s+/).filter(Boolean).map((text) => ({ ...w, text })) : [])));
+  return { ...first, marks: again && again.value === first.value && again.doubt === first.doubt ? 'agree' : 'differ' };
+}
+
+function urgencyFromRow(input: readonly Word[]): ReadValue | null {
   let words = input;
   // Checkboxes: "[X] Routine [ ] Urgent", "☒ Urgent ☐ Routine", "X Urgent".
-  const marks = /^(\[x\]|\(x\)|x|☒|☑|■|✓|✔|\[✓\]|\[v\]|\[\*\]|\*|⊠)$/i;
+  const marks = /^([[(]x[\])]|x|☒|☑|■|✓|✔|\[✓\]|\[v\]|\[\*\]|\*|⊠)$/i;
   const options: Array<{ value: 'routine' | 'urgent' | 'stat'; word: Word; marked: boolean | null }> = [];
   // "[ ]" read as two words is one empty box.
   const merged: Word[] = [];
@@ -477,6 +489,9 @@ function readUrgency(input: readonly Word[]): ReadValue | null {
     options.push({ value, word: w, marked });
   }
   if (!options.length) return null;
+  // A checked box before a word that reads as no option ("[X] Uigent"): the marked option is unread.
+  const stray = words.some((w, i) => /^([[(]x[\])]|☒|☑|■|⊠)$/i.test(w.text) && !options.some((o) => o.word === words[i + 1]));
+  if (stray) return null;
   const boxed = options.filter((o) => o.marked !== null);
   if (boxed.length) {
     const on = boxed.filter((o) => o.marked);
