@@ -264,16 +264,23 @@ function valueBelow(occ: Occurrence, page: PageInfo, occs: Occurrence[], maxLine
  * A caption under its value: the label is in smaller type than the line just
  * above it, which starts at the same x and is not itself a label.
  */
-function valueAbove(occ: Occurrence, page: PageInfo, occs: Occurrence[]): Word[] {
+/**
+ * The value over a caption (paper forms print small captions under the filled-in line). It
+ * must be taller than the caption and close over it, unless the page's other captions already
+ * showed their values above them (`captionsUnder`): then only about as tall, and as close as
+ * the value's own line height allows.
+ */
+function valueAbove(occ: Occurrence, page: PageInfo, occs: Occurrence[], captionsUnder = false): Word[] {
   const h = lineHeight(occ.seg);
   const right = occs
     .filter((o) => o !== occ && Math.abs(o.y0 - occ.y0) < h * 0.6 && o.x0 > occ.x1)
     .reduce((m, o) => Math.min(m, o.x0), page.width + 1);
   const above = page.segments
-    .filter((s) => !s.faxHeader && s.bbox[3] <= occ.y0 + 1 && occ.y0 - s.bbox[3] < h * 0.8)
+    // On a page of captions under values, a small caption may sit most of the value's line height under it.
+    .filter((s) => !s.faxHeader && s.bbox[3] <= occ.y0 + 1 && occ.y0 - s.bbox[3] < (captionsUnder ? Math.max(h, lineHeight(s)) : h) * 0.8)
     .sort((a, b) => b.bbox[3] - a.bbox[3]);
   const s = above.find((x) => x.words.some((w) => w.bbox[0] >= occ.x0 - 10 && w.bbox[0] < right - 2));
-  if (!s || lineHeight(s) < h * 1.15) return [];
+  if (!s || lineHeight(s) < h * (captionsUnder ? 0.85 : 1.15)) return [];
   const ws = s.words.filter((w) => w.bbox[0] >= occ.x0 - 10 && w.bbox[0] < right - 2);
   if (!ws.length || Math.abs(ws[0]!.bbox[0] - occ.x0) > 12 || startsWithLabel(ws)) return [];
   // Not when this value also sits under a label of its own.
@@ -493,6 +500,8 @@ function noteUnread(stats: FormStats, target: Target, garbled: boolean): void {
 export function readForm(page: PageInfo, today: Date, offPage: boolean, stats?: FormStats): Candidate[] {
   const occs = findOccurrences(page);
   const out: Candidate[] = [];
+  // Two or more bare captions with a taller value right over them: this page prints captions under values.
+  const captionsUnder = occs.filter((o) => !o.match.def.heading && o.rest.length === 0 && valueRight(o, page).length === 0 && valueAbove(o, page, occs).length > 0).length >= 2;
   for (const occ of occs) {
     if (occ.match.def.heading) continue;
     const section = sectionOf(occ, occs, page);
@@ -516,7 +525,7 @@ export function readForm(page: PageInfo, today: Date, offPage: boolean, stats?: 
     // A reason is read from above only as a caption's value (a label without a colon under a larger line).
     if (words.length === 0 && (r.target !== 'referral.reason' || !occ.match.colon)) {
       // Paper forms put a small caption under the filled-in value.
-      words = valueAbove(occ, page, occs);
+      words = valueAbove(occ, page, occs, captionsUnder);
       // An address over its caption takes two lines: the street above the city, state and ZIP.
       if (r.target === 'patient.address.line1' && words.length && readValue('cityStateZip', words, today).length) {
         const street = lineAbove(words, page);

@@ -14,6 +14,7 @@ import { readChecklists } from './checklist.ts';
 import { classify, type Classification } from './classify.ts';
 import { combine, sameValue, type Chosen } from './confidence.ts';
 import { sweepCodes } from './dx-sweep.ts';
+import { lostValueKeys } from './lost-values.ts';
 import { FRAGILE_CAP, codesMatchReason, fragilityCap, pageFacts, type PageFacts } from './fragility.ts';
 import { readForm } from './form.ts';
 import { readNarrative } from './narrative.ts';
@@ -61,6 +62,9 @@ export function offlineChosen(layout: DocumentLayout, today: Date): { cls: Class
   const { candidates, cls, unread, unreadKeys } = offlineCandidates(layout, today);
   const chosen: Partial<Record<FieldKey, Chosen>> = {};
   if (cls.documentType !== 'referral') return { cls, chosen, unread, unreadKeys };
+  // A bare phone, street or city line no reader placed: its field may be the one missing.
+  const referralPage = cls.contentPages[0];
+  if (referralPage) for (const k of lostValueKeys(referralPage, candidates)) unreadKeys.add(k);
   const byKey = new Map<FieldKey, Candidate[]>();
   for (const c of candidates) {
     if (validateFieldValue(c.key, c.value, { today }) !== null) continue;

@@ -20,6 +20,11 @@ describe('rereadVerdict', () => {
     expect(rereadVerdict(page([w('Jane', 60, 100, 'Jane'), w('Doe', 110, 150, '')]), valueBox)).toBe('differ');
   });
 
+  it('differs when one reading saw an "&" the other did not (a word of the value lost)', () => {
+    expect(rereadVerdict(page([w('Endocrinology', 60, 130, 'Endocrinology&'), w('Diabetes', 135, 180, 'Diabetes')]), valueBox)).toBe('differ');
+    expect(rereadVerdict(page([w('Heart', 60, 90, 'Heart'), w('&', 95, 100, '&'), w('Vascular', 105, 150, 'Vascular')]), valueBox)).toBe('agree');
+  });
+
   it('only looks at the words under the value (its label may read differently)', () => {
     expect(rereadVerdict(page([w('D0B:', 10, 50, 'DOB'), w('Smith', 60, 120, 'Smith')]), valueBox)).toBe('agree');
   });

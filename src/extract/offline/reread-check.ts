@@ -1,6 +1,6 @@
 /**
  * Whether the second OCR reading (decode/reread.ts) agrees with the words a value
- * was read from. Letters and digits are compared, case aside: punctuation and
+ * was read from. Letters, digits and "&" are compared, case aside: punctuation and
  * spacing differences ("S52.501A" / "S52501A", "03/1 4/1962") do not change a
  * value, a different glyph does.
  */
@@ -8,7 +8,8 @@ import type { BBox, LayoutPage } from '../layout.ts';
 
 export type RereadVerdict = 'agree' | 'differ';
 
-const canon = (s: string) => s.normalize('NFKC').replace(/[^\p{L}\p{N}]/gu, '').toLowerCase();
+// "&" is kept: one reading seeing "Endocrinology&" where the other saw "Endocrinology" lost a word of the value.
+const canon = (s: string) => s.normalize('NFKC').replace(/[^\p{L}\p{N}&]/gu, '').toLowerCase();
 
 function overlapsMostly(a: BBox, b: BBox): boolean {
   const ox = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);

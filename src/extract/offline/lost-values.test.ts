@@ -1,0 +1,76 @@
+/**
+ * Values an OCR'd page shows that no reader placed (captions garbled beyond
+ * recognition), and captions printed under their values. All values are invented.
+ */
+import { describe, expect, it } from 'vitest';
+import { extractOffline, offlineCandidates } from './index.ts';
+import { lostValueKeys } from './lost-values.ts';
+import { buildPages, isDebrisWord } from './segments.ts';
+import { makeLayout, piecesPage, type Piece } from './synth/builder.ts';
+
+const today = new Date('2025-11-15T00:00:00Z');
+
+/** A form printed with captions under the values; `captions` replaces the phone/address row's captions. */
+function stacked(captions: [string, string, string]): Piece[] {
+  return [
+    [53, 54, 'Juniper Hollow Clinic', 14],
+    [222, 89, 'REFERRAL FORM', 12],
+    [43, 118, 'PATIENT INFORMATION', 11],
+    [43, 136, 'Okafor, Wren T.', 9], [228, 136, '1961-03-08', 9], [410, 136, 'Female', 9],
+    [43, 149, 'Pt Name', 6], [227, 149, 'Date of Birth', 6], [409, 151, 'Sex', 6],
+    [44, 166, '1-602-555-0143'], [226, 166, '2810 Copper Ln'], [409, 166, 'Mesa, AZ 85201'],
+    [43, 179, captions[0], 6], [226, 179, captions[1], 6], [409, 179, captions[2], 6],
+    [43, 251, 'Harborline Health', 9], [410, 251, '8841207', 9],
+    [43, 265, 'Insurance Carrier', 8], [409, 265, 'Group Number', 8],
+    [43, 307, 'Referring Physician: Ilse Marchetti, MD'],
+    [43, 392, 'Reason for Referral: Chronic migraine, not responding to triptans'],
+  ];
+}
+
+function ocrLayout(pieces: Piece[]) {
+  return makeLayout([piecesPage(1, pieces, { source: 'ocr', ocrConfidence: 0.96 })], 'tiff');
+}
+
+describe('values no reader placed', () => {
+  it('names the fields of bare phone, street and city lines whose captions OCR garbled', () => {
+    const layout = ocrLayout(stacked(['Phune', 'Sweet Adress', 'Cty/Stane/Z.P']));
+    const page = buildPages(layout)[0]!;
+    const keys = lostValueKeys(page, offlineCandidates(layout, today).candidates);
+    expect([...keys].sort()).toEqual(['patient.address.city', 'patient.address.line1', 'patient.address.postalCode', 'patient.address.state',
+      'patient.phone', 'referringProvider.fax', 'referringProvider.phone']);
+    const got = extractOffline(layout, { reviewThreshold: 0.95, today });
+    expect(got.needsReview).toBe(true);
+    expect(got.notes?.lostValues).toBeGreaterThan(0);
+  });
+
+  it('names nothing when the captions were read and the values placed', () => {
+    const layout = ocrLayout(stacked(['Phone', 'Street Address', 'City/State/ZIP']));
+    const got = extractOffline(layout, { reviewThreshold: 0.95, today });
+    expect(got.fields['patient.phone']?.value).toBe('6025550143');
+    expect(got.fields['patient.address.postalCode']?.value).toBe('85201');
+    expect(lostValueKeys(buildPages(layout)[0]!, offlineCandidates(layout, today).candidates).size).toBe(0);
+  });
+
+  it('leaves the letterhead and a text layer alone', () => {
+    const text = makeLayout([piecesPage(1, stacked(['Phune', 'Sweet Adress', 'Cty/Stane/Z.P']))], 'pdf');
+    expect(lostValueKeys(buildPages(text)[0]!, []).size).toBe(0);
+    const letterhead = ocrLayout([[53, 40, '4410 Canyon Rd', 10], [53, 52, '(480) 555-0199', 10], [222, 300, 'REFERRAL FORM', 12]]);
+    expect(lostValueKeys(buildPages(letterhead)[0]!, []).size).toBe(0);
+  });
+});
+
+describe('captions under values', () => {
+  it('reads values over captions almost as tall as they are once the page shows captions under values', () => {
+    const got = extractOffline(ocrLayout(stacked(['Phone', 'Street Address', 'City/State/ZIP'])), { reviewThreshold: 0.95, today }).fields;
+    expect(got['patient.sex']?.value).toBe('F');
+    expect(got['insurance.payer']?.value).toBe('Harborline Health');
+    expect(got['insurance.groupNumber']?.value).toBe('8841207');
+  });
+});
+
+describe('a dash read by OCR', () => {
+  it('keeps a flat dash as a word and drops a flat speck of letters', () => {
+    expect(isDebrisWord({ text: '-', bbox: [235, 223, 238, 224], confidence: 0.9 }, 8)).toBe(false);
+    expect(isDebrisWord({ text: 'oo', bbox: [235, 223, 238, 224], confidence: 0.9 }, 8)).toBe(true);
+  });
+});

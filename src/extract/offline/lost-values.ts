@@ -1,0 +1,49 @@
+/**
+ * Values the referral page shows that no reader placed: a bare phone number, street or
+ * "City, ST ZIP" line in the body of an OCR'd page whose caption OCR garbled beyond
+ * recognition ("Phune", "City/Stane/Z.P"). Such a line means a field the document gives
+ * may be missing from the extraction, so when that field is missing a person looks.
+ */
+import type { FieldKey } from '../fields.ts';
+import { parseCityStateZip } from '../normalize/address.ts';
+import type { Candidate } from './candidates.ts';
+import { matchLabelAt } from './labels.ts';
+import type { PageInfo, Segment } from './segments.ts';
+
+const PHONE = /^(\+?1[-.\s]?)?\(?\d{3}\)?[-.\s]?\d{3}[-.\s]?\d{4}$/;
+const STREET = /^\d{1,6}\s+([NSEW]\.?\s+)?[A-Z][A-Za-z]+(\s+[A-Z][A-Za-z]+)*\s+(St|Street|Ave|Avenue|Rd|Road|Dr|Drive|Ln|Lane|Blvd|Boulevard|Ct|Court|Way|Pl|Place|Pkwy|Cir|Circle|Trl|Trail|Hwy|Ter|Terrace)\.?(,?\s+(Apt|Unit|Suite|Ste|#)\.?\s*\S+)?$/;
+
+const PHONE_KEYS: readonly FieldKey[] = ['patient.phone', 'referringProvider.phone', 'referringProvider.fax'];
+const CITY_KEYS: readonly FieldKey[] = ['patient.address.city', 'patient.address.state', 'patient.address.postalCode'];
+
+function overlaps(a: readonly number[], b: readonly number[]): boolean {
+  return a[0]! < b[2]! && b[0]! < a[2]! && a[1]! < b[3]! && b[1]! < a[3]!;
+}
+
+/** What kind of value a bare segment is, by its whole text. */
+function kindOf(seg: Segment): readonly FieldKey[] {
+  const text = seg.text.trim().replace(/[.,;]$/, '');
+  if (PHONE.test(text)) return PHONE_KEYS;
+  if (STREET.test(text)) return ['patient.address.line1'];
+  if (/\d{5}(-\d{4})?$/.test(text) && parseCityStateZip(text)) return CITY_KEYS;
+  return [];
+}
+
+/**
+ * Fields a bare value line on the page may belong to, where no candidate was read from
+ * that line. The letterhead (top 15%) and the footer (bottom 8%) are left out: they
+ * hold the sender's own address and numbers, which are not fields of their own.
+ */
+export function lostValueKeys(page: PageInfo, candidates: readonly Candidate[]): Set<FieldKey> {
+  const out = new Set<FieldKey>();
+  if (page.source !== 'ocr') return out;
+  for (const seg of page.segments) {
+    if (seg.faxHeader || seg.bbox[1] < page.height * 0.15 || seg.bbox[3] > page.height * 0.92) continue;
+    if (matchLabelAt(seg.words, 0)) continue;
+    const keys = kindOf(seg);
+    if (keys.length === 0) continue;
+    if (candidates.some((c) => c.page === page.pageNumber && overlaps(c.bbox, seg.bbox))) continue;
+    for (const k of keys) out.add(k);
+  }
+  return out;
+}
