@@ -61,6 +61,11 @@ export interface Chosen {
   support: Candidate[];
   /** Confirmed by another field: diagnosis codes whose listed description matches the reason. */
   crossChecked?: boolean;
+  /**
+   * Its digits were read, the same, somewhere else in the document (the fax machine's header,
+   * a cover sheet, another page): a second image of the number, so an OCR slip in them is unlikely.
+   */
+  digitsSeenElsewhere?: boolean;
   /** OCR'd only: whether a second reading of its words (decode/reread.ts) saw the same. */
   reread?: 'agree' | 'differ';
 }

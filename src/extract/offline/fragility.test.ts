@@ -85,6 +85,10 @@ describe('fragile readings are capped below the gate', () => {
     expect(dx.fields['referral.diagnosisCodes']).toBeUndefined();
     expect(dx.notes?.['lostValues']).toBe(1);
     expect(dx.needsReview).toBe(true);
+    // ... and one whose letter OCR read as a bracket (G43.909 as "(43.909").
+    const bracket = makeLayout([page([...noCode, [60, 155, 'ICD-10 Codes: (43.909']], 'ocr')], 'tiff');
+    for (const b of bracket.pages[0]!.blocks) for (const l of b.lines) for (const w of l.words) w.reread = w.text;
+    expect(extractOffline(bracket, { reviewThreshold: 0.95, today }).notes?.['lostValues']).toBe(1);
   });
 
   it('a patient stamp in the footer corroborates the OCR-read name and DOB', () => {

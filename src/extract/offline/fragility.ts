@@ -106,7 +106,7 @@ export function codesMatchReason(codes: readonly string[], reason: string): bool
 
 export function fragilityCap(key: FieldKey, chosen: Chosen, facts: PageFacts): number {
   const c = chosen.candidate;
-  const corroborated = independentReadings(chosen) > 1 || chosen.crossChecked === true;
+  const corroborated = independentReadings(chosen) > 1 || chosen.crossChecked === true || chosen.digitsSeenElsewhere === true;
   let cap = 1;
   // Read twice alike: a second recognition of the words, cut out and scaled up
   // (decode/reread.ts), saw the same letters and digits (and, for a checklist, the same

@@ -45,6 +45,28 @@ function round(n: number): number {
 }
 
 /** All candidates, for debugging and tests. */
+/** Numbers with no check digit whose OCR slips a second image of the same number rules out. */
+const DIGIT_KEYS: ReadonlySet<FieldKey> = new Set(['patient.phone', 'referringProvider.phone', 'referringProvider.fax', 'insurance.groupNumber', 'insurance.memberId', 'patient.mrn']);
+
+/**
+ * Whether the value's digits (at least 6, nothing else in it) are written, read the same,
+ * in another place of the document than the value itself: every page counts, cover sheet
+ * and the fax machine's header line included.
+ */
+export function digitsElsewhere(value: string, cand: Candidate, pages: readonly PageInfo[]): boolean {
+  if (!/^\d{6,}$/.test(value)) return false;
+  for (const page of pages) {
+    for (const seg of page.segments) {
+      if (page.pageNumber === cand.page && seg.bbox[0] < cand.bbox[2] && cand.bbox[0] < seg.bbox[2] && seg.bbox[1] < cand.bbox[3] && cand.bbox[1] < seg.bbox[3]) continue;
+      for (const m of seg.text.matchAll(/\d[\d\s().-]*\d/g)) {
+        const digits = m[0].replace(/\D/g, '');
+        if (digits === value || (digits.length === value.length + 1 && digits === `1${value}`)) return true;
+      }
+    }
+  }
+  return false;
+}
+
 export function offlineCandidates(layout: DocumentLayout, today: Date): { candidates: Candidate[]; cls: Classification; unread: number; unreadKeys: Set<FieldKey> } {
   const pages = buildPages(layout);
   const cls = classify(pages);
@@ -60,6 +82,7 @@ export function offlineCandidates(layout: DocumentLayout, today: Date): { candid
 /** The chosen value per field with its features (the benchmark fits the calibration on these). */
 export function offlineChosen(layout: DocumentLayout, today: Date): { cls: Classification; chosen: Partial<Record<FieldKey, Chosen>>; unread: number; unreadKeys: Set<FieldKey> } {
   const { candidates, cls, unread, unreadKeys } = offlineCandidates(layout, today);
+  const allPages = buildPages(layout);
   const chosen: Partial<Record<FieldKey, Chosen>> = {};
   if (cls.documentType !== 'referral') return { cls, chosen, unread, unreadKeys };
   // A bare phone, street or city line no reader placed: its field may be the one missing.
@@ -98,6 +121,9 @@ export function offlineChosen(layout: DocumentLayout, today: Date): { cls: Class
   if (dxChosen && reasonChosen && codesMatchReason(dxChosen.candidate.value as string[], String(reasonChosen.candidate.value))) {
     dxChosen.crossChecked = true;
     reasonChosen.crossChecked = true;
+  }
+  for (const [key, ch] of Object.entries(chosen) as Array<[FieldKey, Chosen]>) {
+    if (DIGIT_KEYS.has(key) && digitsElsewhere(String(ch.candidate.value), ch.candidate, allPages)) ch.digitsSeenElsewhere = true;
   }
   // An unlabelled NPI-shaped number that another label claims (a member id) is not the NPI.
   const npi = chosen['referringProvider.npi'];
@@ -138,7 +164,10 @@ export function offlineChosen(layout: DocumentLayout, today: Date): { cls: Class
   for (const ch of Object.values(chosen)) {
     let verdict = rereadVerdict(layout.pages.find((p) => p.pageNumber === ch.candidate.page), ch.candidate.bbox);
     // A checklist's choice is in its boxes: both readings must show the same marks too.
-    if ((ch.candidate.method === 'checklist' || ch.candidate.marks) && verdict !== 'differ') verdict = ch.candidate.marks;
+    if (ch.candidate.method === 'checklist' && verdict !== 'differ') verdict = ch.candidate.marks;
+    // An option row read from its marks: the row read again gave the same choice (values.ts),
+    // which a box glyph the second reading glued to the option's word ("Urgent0]") does not change.
+    else if (ch.candidate.method !== 'checklist' && ch.candidate.marks) verdict = ch.candidate.marks;
     if (verdict) ch.reread = verdict;
   }
   return { cls, chosen, unread, unreadKeys };

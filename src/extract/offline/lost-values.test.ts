@@ -51,6 +51,21 @@ describe('values no reader placed', () => {
     expect(lostValueKeys(buildPages(layout)[0]!, offlineCandidates(layout, today).candidates).size).toBe(0);
   });
 
+  it('names the identifier after a caption no reader knew, and ends the payer before it', () => {
+    const layout = ocrLayout([
+      [122, 90, 'Referral Order', 14],
+      [122, 232, "Pt Name: Sato, Mireille"], [122, 268, 'DOB: 12/7/65 Sex: F'],
+      [122, 340, 'Ins: Harborline Health 1D: 36109083487'],
+      [121, 375, 'Referring: Okoro, Tamsin DO'],
+      [121, 520, 'Reason for Consultation: Suspected obstructive sleep apnea'],
+    ]);
+    const keys = lostValueKeys(buildPages(layout)[0]!, offlineCandidates(layout, today).candidates);
+    expect(keys.has('insurance.memberId')).toBe(true);
+    const got = extractOffline(layout, { reviewThreshold: 0.95, today });
+    expect(got.fields['insurance.payer']?.value).toBe('Harborline Health');
+    expect(got.needsReview).toBe(true);
+  });
+
   it('leaves the letterhead and a text layer alone', () => {
     const text = makeLayout([piecesPage(1, stacked(['Phune', 'Sweet Adress', 'Cty/Stane/Z.P']))], 'pdf');
     expect(lostValueKeys(buildPages(text)[0]!, []).size).toBe(0);
@@ -72,5 +87,27 @@ describe('a dash read by OCR', () => {
   it('keeps a flat dash as a word and drops a flat speck of letters', () => {
     expect(isDebrisWord({ text: '-', bbox: [235, 223, 238, 224], confidence: 0.9 }, 8)).toBe(false);
     expect(isDebrisWord({ text: 'oo', bbox: [235, 223, 238, 224], confidence: 0.9 }, 8)).toBe(true);
+  });
+});
+
+describe('digits seen elsewhere', () => {
+  it('lets an OCR\'d fax number stand when the fax header carries the same digits', () => {
+    const body: Piece[] = [
+      [50, 60, 'REFERRAL FORM', 13],
+      [50, 90, 'Patient Name: Quill, Harriet'], [50, 105, 'DOB: 02/11/1958'],
+      [50, 140, 'REFERRING PROVIDER', 11],
+      [50, 158, 'Referring Physician: Tomas Virel, MD'], [50, 173, 'Fax: 512.552.8661'],
+      [50, 210, 'Reason for Referral: Recurrent kidney stones'],
+    ];
+    const fax = (header: string) => {
+      const layout = ocrLayout([[20, 8, header, 7], ...body]);
+      for (const b of layout.pages[0]!.blocks) for (const l of b.lines) for (const w of l.words) w.reread = w.text === '512.552.8661' ? '512.552.866' : w.text;
+      return extractOffline(layout, { reviewThreshold: 0.95, today }).fields['referringProvider.fax']!;
+    };
+    const seen = fax('FEB-25-2024 08:10A FROM: (512) 552-8661 CEDAR PARK');
+    const other = fax('FEB-25-2024 08:10A FROM: (512) 552-9999 CEDAR PARK');
+    expect(seen.value).toBe('5125528661');
+    expect(other.confidence).toBeLessThan(0.95);
+    expect(seen.confidence).toBeGreaterThan(other.confidence);
   });
 });

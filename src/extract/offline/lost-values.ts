@@ -1,7 +1,8 @@
 /**
  * Values the referral page shows that no reader placed: a bare phone number, street or
  * "City, ST ZIP" line in the body of an OCR'd page whose caption OCR garbled beyond
- * recognition ("Phune", "City/Stane/Z.P"). Such a line means a field the document gives
+ * recognition ("Phune", "City/Stane/Z.P"), or an identifier after a caption no reader
+ * knew ("Molina Healthcare 1D: 36109083487"). Such a line means a field the document gives
  * may be missing from the extraction, so when that field is missing a person looks.
  */
 import type { FieldKey } from '../fields.ts';
@@ -14,6 +15,9 @@ const PHONE = /^(\+?1[-.\s]?)?\(?\d{3}\)?[-.\s]?\d{3}[-.\s]?\d{4}$/;
 const STREET = /^\d{1,6}\s+([NSEW]\.?\s+)?[A-Z][A-Za-z]+(\s+[A-Z][A-Za-z]+)*\s+(St|Street|Ave|Avenue|Rd|Road|Dr|Drive|Ln|Lane|Blvd|Boulevard|Ct|Court|Way|Pl|Place|Pkwy|Cir|Circle|Trl|Trail|Hwy|Ter|Terrace)\.?(,?\s+(Apt|Unit|Suite|Ste|#)\.?\s*\S+)?$/;
 
 const PHONE_KEYS: readonly FieldKey[] = ['patient.phone', 'referringProvider.phone', 'referringProvider.fax'];
+const ID_KEYS: readonly FieldKey[] = ['insurance.memberId', 'patient.mrn'];
+/** An identifier's shape: six or more letters and digits, at least five of them digits. */
+const ID_SHAPED = (t: string) => /^[A-Za-z0-9-]{6,}$/.test(t) && (t.match(/\d/g) ?? []).length >= 5;
 const CITY_KEYS: readonly FieldKey[] = ['patient.address.city', 'patient.address.state', 'patient.address.postalCode'];
 
 function overlaps(a: readonly number[], b: readonly number[]): boolean {
@@ -39,6 +43,12 @@ export function lostValueKeys(page: PageInfo, candidates: readonly Candidate[]):
   if (page.source !== 'ocr') return out;
   for (const seg of page.segments) {
     if (seg.faxHeader || seg.bbox[1] < page.height * 0.15 || seg.bbox[3] > page.height * 0.92) continue;
+    // "1D: 36109083487" inside a line: an identifier after a caption no reader knew.
+    seg.words.forEach((w, i) => {
+      const next = seg.words[i + 1];
+      if (i > 0 && next && /^[A-Za-z0-9#]{1,4}:$/.test(w.text) && ID_SHAPED(next.text.replace(/[,;.]$/, '')) &&
+        !candidates.some((c) => c.page === page.pageNumber && overlaps(c.bbox, next.bbox))) for (const k of ID_KEYS) out.add(k);
+    });
     if (matchLabelAt(seg.words, 0)) continue;
     const keys = kindOf(seg);
     if (keys.length === 0) continue;

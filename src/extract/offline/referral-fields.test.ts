@@ -402,6 +402,11 @@ describe('an OCR\'d priority row read twice', () => {
     expect(v).toMatchObject({ value: 'routine', marks: 'agree' });
   });
 
+  it('keeps boxes found by their outline and cuts boxes the second reading glued to an option', () => {
+    expect(urgency(row([['[', '[]'], [']', ''], ['Routine', ''], ['(X)', 'Routine(X)'], ['Urgent', 'Urgent0]'], ['STAT', 'STAT']]))).toMatchObject({ value: 'urgent', marks: 'agree' });
+    expect(urgency(row([['[', ''], [']', ''], ['Routine', 'Routine'], ['☒', ''], ['Urgent', 'Urgent'], ['[J', '[J'], ['STAT', 'STAT']]))).toMatchObject({ value: 'urgent', marks: 'agree' });
+  });
+
   it('differs when the second reading checks another option or reads no box', () => {
     const v = urgency(row([['(0', 'O'], ['Routine', 'Routine'], ['[J', ''], ['Urgent', 'Urgent'], ['o', 'o'], ['STAT', 'STAT']]));
     expect(v?.marks).toBe('differ');

@@ -451,7 +451,17 @@ function readUrgency(input: readonly Word[]): ReadValue | null {
   // time (decode/reread.ts) must give the same choice for the marks to count as read twice alike.
   if (!first || first.doubt === 0 || !input.some((w) => w.reread !== undefined)) return first;
   if (input.some((w) => w.reread === undefined && /[\p{L}\p{N}]/u.test(w.text))) return { ...first, marks: 'differ' };
-  const again = urgencyFromRow(input.flatMap((w) => (w.reread ? w.reread.split(/\s+/).filter(Boolean).map((text) => ({ ...w, text })) : [])));
+  // Boxes the decoder found by their outline ("☒", "☐") were measured on the image, not
+  // recognised: they stand as they are. A box the second reading glued to its option
+  // ("Urgent[]", "Routine(X)") is cut off it.
+  const again = urgencyFromRow(input.flatMap((w) => {
+    if (/^[☒☐]$/.test(w.text)) return [w];
+    const parts = (w.reread ?? '').split(/\s+/).flatMap((t) => {
+      const m = /^([A-Za-z]{4,}?)([[(0|].{0,2})$/.exec(t) ?? /^(.{0,2}[\])])([A-Za-z]{4,})$/.exec(t);
+      return m ? [m[1]!, m[2]!] : [t];
+    });
+    return parts.filter(Boolean).map((text) => ({ ...w, text }));
+  }));
   return { ...first, marks: again && again.value === first.value && again.doubt === first.doubt ? 'agree' : 'differ' };
 }
 
@@ -519,6 +529,11 @@ function readText(key: FieldKey, input: readonly Word[]): ReadValue | null {
   let words = input;
   if (key === 'referral.reason') {
     const cut = words.findIndex((w, i) => i >= 2 && /^[([]?([A-TV-Z]\d[0-9A-Z]\.[0-9A-Z]{1,4}|\d{1,2}\/\d{1,2}\/\d{2,4})[)\],;]?$/.test(w.text));
+    if (cut > 0) words = words.slice(0, cut);
+  }
+  // A name ends where a label of the next field begins ("Molina Healthcare 1D: 361...", "ID" misread).
+  if (key === 'insurance.payer' || key === 'referringProvider.practice') {
+    const cut = words.findIndex((w, i) => i >= 1 && /^[A-Za-z0-9#]{1,6}:$/.test(w.text));
     if (cut > 0) words = words.slice(0, cut);
   }
   // A value that is itself a label ("Insurance Carrier") is a misread layout, not a value.
