@@ -68,6 +68,19 @@ describe('specialty checklists', () => {
     expect(scan(() => '[]').reread).toBe('differ');
   });
 
+  it('takes a mark the second reading glued to the option\'s word ("XCardiology") as the box\'s, but not a different word', () => {
+    const scan = (chosenBox: string, option: string) => {
+      const l = layout([...HEAD, ...column('Referral To:', ['☐ Orthopedics', '☒ Cardiology', '☐ Dermatology'])], 'ocr');
+      for (const b of l.pages[0]!.blocks) for (const line of b.lines) for (const w of line.words) {
+        w.reread = w.text === '☒' ? chosenBox : w.text === '☐' ? '[J' : w.text === 'Cardiology' ? option : w.text;
+      }
+      return offlineChosen(l, today).chosen['referral.specialty']!.reread;
+    };
+    expect(scan('', 'XCardiology')).toBe('agree');
+    expect(scan('[X]', 'Cardiolagy')).toBe('differ');
+    expect(scan('', 'Cardiology')).toBe('differ');
+  });
+
   it('reads a row of boxes as well as a column', () => {
     const x = run([...HEAD, [60, 150, 'Service Requested: [ ] Podiatry, [X] Gastroenterology, [ ] Dermatology']]);
     expect(x.fields['referral.specialty']?.value).toBe('Gastroenterology');

@@ -111,16 +111,30 @@ function optionText(words: readonly Word[]): string {
 /** A mark as the second reading shows a box: an X (or a tick) in it. */
 const MARK_IN_READING = /[xX×✓✔]/;
 
+const letters = (t: string) => t.replace(/[^\p{L}\p{N}]/gu, '').toLowerCase();
+
+/** The second reading glued the box's X to the option's word ("XM" for "☒ M"). */
+function markGluedToOption(item: Item): boolean {
+  const w = item.words[0];
+  return w?.reread !== undefined && /^[xX×✓✔]/.test(w.reread) && letters(w.reread.slice(1)) === letters(w.text) && letters(w.text).length > 0;
+}
+
 /**
  * Whether the second OCR reading of every box in the list (decode/reread.ts) shows
- * the same choice: a mark in the chosen box and none in the others. The first reading
+ * the same choice: a mark in the chosen box and none in the others, and the chosen
+ * option's words read alike. The first reading
  * is the page's OCR or the image's checkbox detection (☒/☐), so agreement is two
  * different looks at the ink. Undefined when a box was not read twice on its own
  * (a box OCR glued to its option is a piece of a word).
  */
 function marksVerdict(list: readonly Item[], chosen: Item): 'agree' | 'differ' | undefined {
   if (list.some((i) => i.box.reread === undefined)) return undefined;
-  const agree = list.every((i) => MARK_IN_READING.test(i.box.reread!) === (i === chosen));
+  if (chosen.words.some((w) => w.reread === undefined)) return undefined;
+  // The chosen option's own words read alike too, a mark glued to them aside.
+  const read = letters(chosen.words.map((w) => w.reread).join(''));
+  const option = letters(chosen.words.map((w) => w.text).join(''));
+  if (read !== option && !(markGluedToOption(chosen) && read.slice(1) === option)) return 'differ';
+  const agree = list.every((i) => (MARK_IN_READING.test(i.box.reread!) || markGluedToOption(i)) === (i === chosen));
   return agree ? 'agree' : 'differ';
 }
 

@@ -125,6 +125,8 @@ describe('fragile readings are capped below the gate', () => {
     const facts = (pieces: Piece[]) => pageFacts(buildPages(makeLayout([page(pieces, 'ocr')], 'tiff'))[0]!);
     expect(facts([[60, 170, 'Priority:'], [60, 185, '[JRoutine'], [60, 200, 'Ourgent'], [60, 215, 'STAT']]).urgencyOptions).toBe(3);
     expect(facts([[60, 170, 'Priority: nonurgent follow-up, status post repair, STAT labs']]).urgencyOptions).toBe(1);
+    // "urgent care" in a sentence offers no option beside "Urgency: Routine".
+    expect(facts([[60, 150, 'Urgency: Routine'], [60, 170, 'She fell two days ago and was splinted in urgent care.']]).urgencyOptions).toBe(1);
   });
 
   it('an option list with no mark in the text layer (boxes drawn as graphics) is not trusted', () => {

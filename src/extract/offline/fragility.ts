@@ -66,7 +66,8 @@ export function pageFacts(page: PageInfo): PageFacts {
   let markInText = false;
   for (const s of page.segments) {
     if (s.faxHeader) continue;
-    for (const o of urgencyOptions(s.text)) options.add(o);
+    // Options stand in a short row of their own; a sentence ("splinted in urgent care") offers none.
+    if (s.words.length <= 12) for (const o of urgencyOptions(s.text.replace(/urgent\s+care/gi, ''))) options.add(o);
     if (MARKED_URGENCY.test(s.text)) markInText = true;
     const sp = findSpecialty(s.text);
     if (sp) specialties.add(sp.value.toLowerCase());

@@ -163,11 +163,10 @@ export function offlineChosen(layout: DocumentLayout, today: Date): { cls: Class
   }
   for (const ch of Object.values(chosen)) {
     let verdict = rereadVerdict(layout.pages.find((p) => p.pageNumber === ch.candidate.page), ch.candidate.bbox);
-    // A checklist's choice is in its boxes: both readings must show the same marks too.
-    if (ch.candidate.method === 'checklist' && verdict !== 'differ') verdict = ch.candidate.marks;
-    // An option row read from its marks: the row read again gave the same choice (values.ts),
-    // which a box glyph the second reading glued to the option's word ("Urgent0]") does not change.
-    else if (ch.candidate.method !== 'checklist' && ch.candidate.marks) verdict = ch.candidate.marks;
+    // A checklist's choice is in its boxes: both readings must show the same marks and option
+    // words (checklist.ts), and an option row read from its marks the same choice (values.ts); a
+    // box glyph the second reading glued to the option's word ("XM", "Urgent0]") changes neither.
+    if (ch.candidate.method === 'checklist' || ch.candidate.marks) verdict = ch.candidate.marks;
     if (verdict) ch.reread = verdict;
   }
   return { cls, chosen, unread, unreadKeys };

@@ -25,6 +25,11 @@ describe('rereadVerdict', () => {
     expect(rereadVerdict(page([w('Heart', 60, 90, 'Heart'), w('&', 95, 100, '&'), w('Vascular', 105, 150, 'Vascular')]), valueBox)).toBe('agree');
   });
 
+  it('compares the value as one run of characters, so two words the second reading glued still agree', () => {
+    expect(rereadVerdict(page([w('Community', 60, 110, ''), w('Health', 115, 150, 'CommunityHealth')]), valueBox)).toBe('agree');
+    expect(rereadVerdict(page([w('Chisholm', 60, 110, ''), w('Trail', 115, 150, 'ChisholnTrail')]), valueBox)).toBe('differ');
+  });
+
   it('only looks at the words under the value (its label may read differently)', () => {
     expect(rereadVerdict(page([w('D0B:', 10, 50, 'DOB'), w('Smith', 60, 120, 'Smith')]), valueBox)).toBe('agree');
   });

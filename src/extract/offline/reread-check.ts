@@ -25,7 +25,8 @@ function overlapsMostly(a: BBox, b: BBox): boolean {
 export function rereadVerdict(page: LayoutPage | undefined, bbox: BBox): RereadVerdict | undefined {
   if (!page || page.source !== 'ocr') return undefined;
   let words = 0;
-  let differ = false;
+  let first = '';
+  let second = '';
   for (const block of page.blocks) {
     for (const line of block.lines) {
       if (line.bbox[3] < bbox[1] || line.bbox[1] > bbox[3]) continue;
@@ -33,10 +34,13 @@ export function rereadVerdict(page: LayoutPage | undefined, bbox: BBox): RereadV
         if (!/[\p{L}\p{N}]/u.test(w.text) || !overlapsMostly(w.bbox, bbox)) continue;
         if (w.reread === undefined) return undefined;
         words += 1;
-        if (canon(w.reread) !== canon(w.text)) differ = true;
+        first += canon(w.text);
+        second += canon(w.reread);
       }
     }
   }
   if (words === 0) return undefined;
-  return differ ? 'differ' : 'agree';
+  // Compared as one run of characters: a second reading that glued two words ("CommunityHealth",
+  // given to one word's box and none to the other's) read the same letters.
+  return first === second ? 'agree' : 'differ';
 }
