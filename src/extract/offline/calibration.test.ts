@@ -5,6 +5,7 @@
  * non-referral is auto-accepted, and the generator itself is reproducible.
  */
 import { describe, expect, it } from 'vitest';
+import { featureKeys } from './confidence.ts';
 import { extractOffline } from './index.ts';
 import { scoreFields } from './score.ts';
 import { generateCorpus, generateDoc } from './synth/generate.ts';
@@ -60,5 +61,19 @@ describe('generator', () => {
       expect(d.fields['patient.dob']).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       expect(d.fields['referringProvider.name']).not.toMatch(/\b(MD|Dr)\b/);
     }
+  });
+});
+
+describe('feature keys', () => {
+  it('pools sparse checklist buckets of every field into one last fallback, and only for checklists', () => {
+    const cand = (key: 'referral.specialty' | 'patient.sex', method: 'checklist' | 'label') => ({
+      candidate: { key, value: 'x', page: 1, bbox: [0, 0, 1, 1] as [number, number, number, number], method, ocr: 0.9, below: false, fuzzyLabel: false, repairs: 0, doubt: 0.05, offPage: false },
+      raw: 0.9, agree: 1, conflict: false, support: [], reread: 'agree' as const,
+    });
+    const spec = featureKeys('referral.specialty', cand('referral.specialty', 'checklist'));
+    const sex = featureKeys('patient.sex', cand('patient.sex', 'checklist'));
+    expect(spec[spec.length - 1]).toBe('*|checklist|ov|-');
+    expect(sex[sex.length - 1]).toBe(spec[spec.length - 1]);
+    expect(featureKeys('referral.specialty', cand('referral.specialty', 'label')).some((k) => k.startsWith('*'))).toBe(false);
   });
 });

@@ -164,6 +164,9 @@ export function featureKeys(key: FieldKey, chosen: Chosen): string[] {
   // Even the coarsest bucket keeps text layer and OCR apart (their error rates differ
   // tenfold), and OCR read twice alike apart from the rest.
   const coarse = [g, c.method, c.ocr >= 0.999 ? 't' : chosen.reread === 'agree' ? 'ov' : 'o', chosen.conflict ? 'c' : '-'].join('|');
+  // A choice read from boxes fails one way whatever it chooses (a mark misread), so sparse
+  // checklist buckets of one field fall back to every checklist field's together.
+  if (c.method === 'checklist') return [fine, mid, coarse, ['*', ...coarse.split('|').slice(1)].join('|')];
   return [fine, mid, coarse];
 }
 

@@ -44,7 +44,6 @@ function round(n: number): number {
   return Math.round(n * 1000) / 1000;
 }
 
-/** All candidates, for debugging and tests. */
 /** Numbers with no check digit whose OCR slips a second image of the same number rules out. */
 const DIGIT_KEYS: ReadonlySet<FieldKey> = new Set(['patient.phone', 'referringProvider.phone', 'referringProvider.fax', 'insurance.groupNumber', 'insurance.memberId', 'patient.mrn']);
 
@@ -53,7 +52,7 @@ const DIGIT_KEYS: ReadonlySet<FieldKey> = new Set(['patient.phone', 'referringPr
  * in another place of the document than the value itself: every page counts, cover sheet
  * and the fax machine's header line included.
  */
-export function digitsElsewhere(value: string, cand: Candidate, pages: readonly PageInfo[]): boolean {
+function digitsElsewhere(value: string, cand: Candidate, pages: readonly PageInfo[]): boolean {
   if (!/^\d{6,}$/.test(value)) return false;
   for (const page of pages) {
     for (const seg of page.segments) {
@@ -67,7 +66,8 @@ export function digitsElsewhere(value: string, cand: Candidate, pages: readonly 
   return false;
 }
 
-export function offlineCandidates(layout: DocumentLayout, today: Date): { candidates: Candidate[]; cls: Classification; unread: number; unreadKeys: Set<FieldKey> } {
+/** All candidates, for debugging and tests, with every page of the document. */
+export function offlineCandidates(layout: DocumentLayout, today: Date): { candidates: Candidate[]; cls: Classification; unread: number; unreadKeys: Set<FieldKey>; pages: PageInfo[] } {
   const pages = buildPages(layout);
   const cls = classify(pages);
   const candidates: Candidate[] = [];
@@ -76,13 +76,12 @@ export function offlineCandidates(layout: DocumentLayout, today: Date): { candid
     const offPage = i > 0;
     candidates.push(...readForm(page, today, offPage, offPage ? undefined : stats), ...readNarrative(page, today, offPage), ...readChecklists(page, offPage));
   });
-  return { candidates, cls, unread: stats.unread, unreadKeys: stats.unreadKeys };
+  return { candidates, cls, unread: stats.unread, unreadKeys: stats.unreadKeys, pages };
 }
 
 /** The chosen value per field with its features (the benchmark fits the calibration on these). */
 export function offlineChosen(layout: DocumentLayout, today: Date): { cls: Classification; chosen: Partial<Record<FieldKey, Chosen>>; unread: number; unreadKeys: Set<FieldKey> } {
-  const { candidates, cls, unread, unreadKeys } = offlineCandidates(layout, today);
-  const allPages = buildPages(layout);
+  const { candidates, cls, unread, unreadKeys, pages: allPages } = offlineCandidates(layout, today);
   const chosen: Partial<Record<FieldKey, Chosen>> = {};
   if (cls.documentType !== 'referral') return { cls, chosen, unread, unreadKeys };
   // A bare phone, street or city line no reader placed: its field may be the one missing.
@@ -198,11 +197,6 @@ function dobBesideName(byKey: Map<FieldKey, Candidate[]>, pages: readonly PageIn
   };
 }
 
-/**
- * The state and the ZIP check each other (USPS ZIP prefixes): a state that disagrees
- * with the ZIP read beside it is doubtful, and so is the ZIP; a state OCR made
- * unreadable (">" for "TX") is taken from the ZIP, as a doubtful generic reading.
- */
 /** A state code standing alone between the city and the ZIP read on one row of the referral page. */
 function stateBetween(byKey: Map<FieldKey, Candidate[]>, zip: Candidate, pages: readonly PageInfo[]): { value: string; word: Word } | null {
   const city = (byKey.get('patient.address.city') ?? []).find((c) => !c.offPage && c.page === zip.page);
@@ -223,6 +217,12 @@ function stateBetween(byKey: Map<FieldKey, Candidate[]>, zip: Candidate, pages: 
   return found.length === 1 ? found[0]! : null;
 }
 
+/**
+ * The state and the ZIP check each other (USPS ZIP prefixes): a state that disagrees
+ * with the ZIP read beside it is doubtful, and so is the ZIP; a state OCR made
+ * unreadable (">" for "TX") is taken from the ZIP, as a doubtful generic reading, and one
+ * written between city and ZIP under a caption OCR garbled is read there.
+ */
 function checkStateAgainstZip(byKey: Map<FieldKey, Candidate[]>, pages: readonly PageInfo[]): void {
   const zips = (byKey.get('patient.address.postalCode') ?? []).filter((c) => !c.offPage);
   const states = byKey.get('patient.address.state') ?? [];
