@@ -153,6 +153,9 @@ describe('letters that say it in a sentence', () => {
     expect(x.fields['insurance.groupNumber']?.value).toBe('4530511');
     const y = run([...LETTER.slice(0, 3), ...LETTER.slice(5), [50, 244, 'Westside Medical Group 1740408947']]);
     expect(y.fields['insurance.groupNumber']).toBeUndefined();
+    // OCR's capital I in "is".
+    const z = run([...LETTER.slice(0, 3), [50, 138, 'His health plan Is WellCare; policy number U2448270456.'], ...LETTER.slice(5)]);
+    expect(z.fields['insurance.payer']?.value).toBe('WellCare');
   });
 
   it('reads "a routine referral" and does not invent a priority from other words', () => {

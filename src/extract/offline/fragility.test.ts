@@ -129,6 +129,23 @@ describe('fragile readings are capped below the gate', () => {
     expect(facts([[60, 150, 'Urgency: Routine'], [60, 170, 'She fell two days ago and was splinted in urgent care.']]).urgencyOptions).toBe(1);
   });
 
+  it('a scanned priority row whose boxes both readings show empty is no unread choice; one read once is', () => {
+    const row = (rereadOf: (t: string) => string | undefined) => {
+      const layout = makeLayout([page([...BASE, [60, 170, 'Priority: ☐ Routine ☐ Urgent ☐ STAT']], 'ocr')], 'tiff');
+      for (const b of layout.pages[0]!.blocks) for (const l of b.lines) for (const w of l.words) {
+        const r = rereadOf(w.text);
+        if (r === undefined) delete w.reread;
+        else w.reread = r;
+      }
+      return extractOffline(layout, { reviewThreshold: 0.95, today });
+    };
+    const empty = row((t) => (t === '☐' ? '[]' : t));
+    expect(empty.fields['referral.urgency']).toBeUndefined();
+    expect(empty.notes?.['unreadChoices']).toBe(0);
+    expect(row((t) => (t === '☐' ? undefined : t)).notes?.['unreadChoices']).toBe(1);
+    expect(row((t) => (t === '☐' ? '[]' : t === 'Urgent' ? 'XUrgent' : t)).notes?.['unreadChoices']).toBe(1);
+  });
+
   it('an option list with no mark in the text layer (boxes drawn as graphics) is not trusted', () => {
     const x = run([...BASE, [60, 170, 'Priority:'], [60, 185, 'Routine'], [60, 200, 'Urgent'], [60, 215, 'STAT']]);
     const u = x.fields['referral.urgency'];

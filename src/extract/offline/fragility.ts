@@ -58,6 +58,29 @@ export interface PageFacts {
   urgencyMarkInText: boolean;
   /** Distinct specialties named on separate lines (a specialty checklist when ≥ 3). */
   specialties: number;
+  /**
+   * OCR'd priority options, every one behind a box that reads empty twice (the decoder's
+   * outline found it unfilled, or OCR read "[ ]", and the second reading saw no mark): no
+   * priority was chosen, which is not a choice left unread.
+   */
+  urgencyAllEmpty: boolean;
+}
+
+const EMPTY_BOX = /^(☐|□|\[\s?\]|\[J|\(\s?\))$/;
+
+/** Every urgency option on the page stands behind a box both readings show empty. */
+function urgencyBoxesEmpty(page: PageInfo): boolean {
+  let seen = 0;
+  for (const s of page.segments) {
+    if (s.faxHeader) continue;
+    for (const [i, w] of s.words.entries()) {
+      if (!/^(routine|urgent|stat|emergent|asap)[,;]?$/i.test(w.text)) continue;
+      const box = s.words[i - 1];
+      if (!box || !EMPTY_BOX.test(box.text) || box.reread === undefined || /[xX✓✔]/.test(box.reread) || /^[xX✓✔]/.test(w.reread ?? '')) return false;
+      seen++;
+    }
+  }
+  return seen >= 2;
 }
 
 export function pageFacts(page: PageInfo): PageFacts {
@@ -72,7 +95,8 @@ export function pageFacts(page: PageInfo): PageFacts {
     const sp = findSpecialty(s.text);
     if (sp) specialties.add(sp.value.toLowerCase());
   }
-  return { ocr: page.source === 'ocr', urgencyOptions: options.size, urgencyMarkInText: markInText, specialties: specialties.size };
+  const ocr = page.source === 'ocr';
+  return { ocr, urgencyOptions: options.size, urgencyMarkInText: markInText, specialties: specialties.size, urgencyAllEmpty: ocr && urgencyBoxesEmpty(page) };
 }
 
 function overlaps(a: Candidate, b: Candidate): boolean {

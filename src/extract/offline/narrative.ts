@@ -63,8 +63,8 @@ const PATIENT_ADDRESS = /\b(?:(?:her|his|their|the patient's|patient's) (?:curre
 const SEX_LOOSE = /\b(?:is|a|an)\s+(?:\S\s+)?\d{1,3}[- ]+[A-Za-z.\/-]{2,12}[- ]+(?:old\s+)?(male|female|man|woman)\b/i;
 /** "a 40-year-old femalc": the noun itself with one OCR slip. */
 const SEX_NOUN = /\b\d{1,3}\s*(?:-?\s*(?:year|yr)s?[- ]old|y\/o|yo|y\.o\.)\s+([A-Za-z]{4,7})\b/i;
-/** "Her insurance is Cigna, member ID ...", "He is covered by Aetna.": the payer, up to the comma or full stop. */
-const PAYER = /\b(?:(?:[Hh]er|[Hh]is|[Tt]heir|[Tt]he patient's|[Pp]atient's) (?:insurance|insurance carrier|health plan|coverage|insurer) is|(?:is )?(?:insured|covered) (?:by|through|with))\s+[‘“"'`]?([A-Z][A-Za-z&'.\- ]{1,40}?)(?=[,;.(]|\s+(?:member|subscriber|id|policy|group|plan id)\b)/;
+/** "Her insurance is Cigna, member ID ...", "He is covered by Aetna.": the payer, up to the comma or full stop ("Is": OCR's capital I). */
+const PAYER = /\b(?:(?:[Hh]er|[Hh]is|[Tt]heir|[Tt]he patient's|[Pp]atient's) (?:insurance|insurance carrier|health plan|coverage|insurer) [Ii]s|(?:is )?(?:insured|covered) (?:by|through|with))\s+[‘“"'`]?([A-Z][A-Za-z&'.\- ]{1,40}?)(?=[,;.(]|\s+(?:member|subscriber|id|policy|group|plan id)\b)/;
 /** "member ID U2448270456", "group 4530511" inside a sentence. */
 const MEMBER_ID = /\b(?:member|subscriber|policy) (?:id|number|no\.?|#)(?: is)?\s*[:#]?\s*/gi;
 // Lower-case "group" only: "Westside Medical Group 1740408947" is a practice name and a number.
