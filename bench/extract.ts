@@ -318,7 +318,7 @@ async function pipelineGate(rows: Row[]): Promise<Record<string, number>> {
 
 const synthCount = Number(process.env.SYNTH_DOCS ?? 400);
 if (args.includes('--fit')) {
-  await fitCalibration(Number(process.env.CALIBRATION_DOCS ?? 8000), 7, Number(process.env.CALIBRATION_RENDERED_DOCS ?? 800), 8);
+  await fitCalibration(Number(process.env.CALIBRATION_DOCS ?? 8000), 7, Number(process.env.CALIBRATION_RENDERED_DOCS ?? 1200), 8);
   process.exit(0);
 }
 const synth = summarise(`generated set (seed 99, ${synthCount} docs, training side)`, synthRows(synthCount, 99));
