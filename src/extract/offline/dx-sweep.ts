@@ -11,9 +11,10 @@ import { isCommonIcd10, isKnownCategory, normalizeIcd10 } from '../normalize/icd
 import type { Candidate } from './candidates.ts';
 import type { PageInfo, Segment } from './segments.ts';
 
-/** A code token as OCR may write it: "I10", "110" (I read as 1), "149.3", "M54.50,". */
+/** A code token as OCR may write it: "I10", "110" (I read as 1), "149.3", "M54.50,", "M25.511\"". */
 export function codeFromToken(text: string): string | null {
-  const raw = text.replace(/^[([]+|[)\],;:.]+$/g, '');
+  // A quote mark OCR made of speckle ("M25.511\"") is no part of the code.
+  const raw = text.replace(/^[([‘“"']+|[)\],;:.’”"']+$/g, '');
   // The dot lost by OCR ("F411"): only a listed code.
   if (/^[A-Z][0-9][0-9A-Z]{2,5}$/i.test(raw)) {
     const dotted = `${raw.slice(0, 3)}.${raw.slice(3)}`.toUpperCase();

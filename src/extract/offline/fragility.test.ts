@@ -191,6 +191,7 @@ describe('diagnosis column sweep', () => {
   it('reads OCR forms of codes: 110 → I10, 149.3 → I49.3 (listed category), not plain numbers', () => {
     expect(codeFromToken('110')).toBe('I10');
     expect(codeFromToken('149.3')).toBe('I49.3');
+    expect(codeFromToken('M25.511"')).toBe('M25.511');
     expect(codeFromToken('R07.9,')).toBe('R07.9');
     expect(codeFromToken('12345')).toBeNull();
     expect(codeFromToken('ZZZ')).toBeNull();
