@@ -45,6 +45,16 @@ export function inMargin(bbox: readonly number[], pageHeight: number): boolean {
   return pageHeight > 0 && (bbox[1]! < pageHeight * 0.06 || bbox[3]! > pageHeight * 0.94);
 }
 
+/** Two boxes share some area (touching edges do not count). */
+export function boxesOverlap(a: readonly number[], b: readonly number[]): boolean {
+  return a[0]! < b[2]! && b[0]! < a[2]! && a[1]! < b[3]! && b[1]! < a[3]!;
+}
+
+/** Two candidates read from overlapping places of one page. */
+export function samePlace(a: Candidate, b: Candidate): boolean {
+  return a.page === b.page && boxesOverlap(a.bbox, b.bbox);
+}
+
 export function wordsBox(words: readonly Word[]): BBox {
   let [x0, y0, x1, y1] = words[0]!.bbox;
   for (const w of words) {

@@ -8,7 +8,7 @@
  * unseen real layouts: see the dev-corpus reliability table in the benchmark).
  */
 import type { FieldKey, FieldValue } from '../fields.ts';
-import type { Candidate, Method } from './candidates.ts';
+import { samePlace, type Candidate, type Method } from './candidates.ts';
 
 const BASE: Record<Method, number> = {
   label: 0.985,
@@ -123,13 +123,9 @@ export function combine(key: FieldKey, cands: Candidate[]): Chosen | null {
   return { candidate: top, raw, agree: best.cands.length, conflict, support: best.cands };
 }
 
-function overlapping(a: Candidate, b: Candidate): boolean {
-  return a.page === b.page && a.bbox[0] < b.bbox[2] && b.bbox[0] < a.bbox[2] && a.bbox[1] < b.bbox[3] && b.bbox[1] < a.bbox[3];
-}
-
 /** Two readings of overlapping words where one value contains the other. */
 function nestedReading(a: Candidate, b: Candidate): boolean {
-  if (!overlapping(a, b) || typeof a.value !== 'string' || typeof b.value !== 'string') return false;
+  if (!samePlace(a, b) || typeof a.value !== 'string' || typeof b.value !== 'string') return false;
   const x = a.value.toLowerCase();
   const y = b.value.toLowerCase();
   return x !== y && (x.includes(y) || y.includes(x));

@@ -261,11 +261,8 @@ function valueBelow(occ: Occurrence, page: PageInfo, occs: Occurrence[], maxLine
 }
 
 /**
- * A caption under its value: the label is in smaller type than the line just
- * above it, which starts at the same x and is not itself a label.
- */
-/**
- * The value over a caption (paper forms print small captions under the filled-in line). It
+ * A caption under its value: the line just above the label starts at the same x and
+ * is not itself a label (paper forms print small captions under the filled-in line). It
  * must be taller than the caption and close over it, unless the page's other captions already
  * showed their values above them (`captionsUnder`): then only about as tall, and as close as
  * the value's own line height allows.

@@ -10,7 +10,7 @@
 import type { FieldKey } from '../fields.ts';
 import { icd10Description } from '../normalize/icd10.ts';
 import { findSpecialty } from '../normalize/specialty.ts';
-import type { Candidate } from './candidates.ts';
+import { samePlace, type Candidate } from './candidates.ts';
 import type { Chosen } from './confidence.ts';
 import type { PageInfo } from './segments.ts';
 
@@ -99,15 +99,10 @@ export function pageFacts(page: PageInfo): PageFacts {
   return { ocr, urgencyOptions: options.size, urgencyMarkInText: markInText, specialties: specialties.size, urgencyAllEmpty: ocr && urgencyBoxesEmpty(page) };
 }
 
-function overlaps(a: Candidate, b: Candidate): boolean {
-  if (a.page !== b.page) return false;
-  return a.bbox[0] < b.bbox[2] && b.bbox[0] < a.bbox[2] && a.bbox[1] < b.bbox[3] && b.bbox[1] < a.bbox[3];
-}
-
 /** Agreeing readings from different places in the document (not the same words read twice). */
 export function independentReadings(chosen: Chosen): number {
   const places: Candidate[] = [];
-  for (const c of chosen.support) if (!places.some((p) => overlaps(p, c))) places.push(c);
+  for (const c of chosen.support) if (!places.some((p) => samePlace(p, c))) places.push(c);
   return places.length;
 }
 

@@ -9,7 +9,7 @@ import { reviewGate, type ExtractedFields, type Extraction } from '../extraction
 import type { DocumentLayout } from '../layout.ts';
 import { isCommonIcd10, normalizeState, stateForZip, validateFieldValue } from '../normalize/index.ts';
 import { calibratedConfidence } from './calibration.ts';
-import type { Candidate } from './candidates.ts';
+import { boxesOverlap, type Candidate } from './candidates.ts';
 import { readChecklists } from './checklist.ts';
 import { classify, type Classification } from './classify.ts';
 import { combine, sameValue, type Chosen } from './confidence.ts';
@@ -56,7 +56,7 @@ function digitsElsewhere(value: string, cand: Candidate, pages: readonly PageInf
   if (!/^\d{6,}$/.test(value)) return false;
   for (const page of pages) {
     for (const seg of page.segments) {
-      if (page.pageNumber === cand.page && seg.bbox[0] < cand.bbox[2] && cand.bbox[0] < seg.bbox[2] && seg.bbox[1] < cand.bbox[3] && cand.bbox[1] < seg.bbox[3]) continue;
+      if (page.pageNumber === cand.page && boxesOverlap(seg.bbox, cand.bbox)) continue;
       for (const m of seg.text.matchAll(/\d[\d\s().-]*\d/g)) {
         const digits = m[0].replace(/\D/g, '');
         if (digits === value || (digits.length === value.length + 1 && digits === `1${value}`)) return true;

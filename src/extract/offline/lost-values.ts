@@ -7,7 +7,7 @@
  */
 import type { FieldKey } from '../fields.ts';
 import { parseCityStateZip } from '../normalize/address.ts';
-import type { Candidate } from './candidates.ts';
+import { boxesOverlap, type Candidate } from './candidates.ts';
 import { matchLabelAt } from './labels.ts';
 import type { PageInfo, Segment } from './segments.ts';
 
@@ -19,10 +19,6 @@ const ID_KEYS: readonly FieldKey[] = ['insurance.memberId', 'patient.mrn'];
 /** An identifier's shape: six or more letters and digits, at least five of them digits. */
 const ID_SHAPED = (t: string) => /^[A-Za-z0-9-]{6,}$/.test(t) && (t.match(/\d/g) ?? []).length >= 5;
 const CITY_KEYS: readonly FieldKey[] = ['patient.address.city', 'patient.address.state', 'patient.address.postalCode'];
-
-function overlaps(a: readonly number[], b: readonly number[]): boolean {
-  return a[0]! < b[2]! && b[0]! < a[2]! && a[1]! < b[3]! && b[1]! < a[3]!;
-}
 
 /** What kind of value a bare segment is, by its whole text. */
 function kindOf(seg: Segment): readonly FieldKey[] {
@@ -47,12 +43,12 @@ export function lostValueKeys(page: PageInfo, candidates: readonly Candidate[]):
     seg.words.forEach((w, i) => {
       const next = seg.words[i + 1];
       if (i > 0 && next && /^[A-Za-z0-9#]{1,4}:$/.test(w.text) && ID_SHAPED(next.text.replace(/[,;.]$/, '')) &&
-        !candidates.some((c) => c.page === page.pageNumber && overlaps(c.bbox, next.bbox))) for (const k of ID_KEYS) out.add(k);
+        !candidates.some((c) => c.page === page.pageNumber && boxesOverlap(c.bbox, next.bbox))) for (const k of ID_KEYS) out.add(k);
     });
     if (matchLabelAt(seg.words, 0)) continue;
     const keys = kindOf(seg);
     if (keys.length === 0) continue;
-    if (candidates.some((c) => c.page === page.pageNumber && overlaps(c.bbox, seg.bbox))) continue;
+    if (candidates.some((c) => c.page === page.pageNumber && boxesOverlap(c.bbox, seg.bbox))) continue;
     for (const k of keys) out.add(k);
   }
   return out;

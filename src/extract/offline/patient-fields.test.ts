@@ -255,14 +255,7 @@ describe('addresses read by OCR', () => {
     expect(stateForZip('05405')).toBe('VT');
     expect(stateForZip('97233')).toBe('OR');
     expect(stateForZip('00000')).toBeNull();
-    const grid = (st: string, zip: string) => extractOffline(makeLayout([pageWith([
-      [50, 40, 'REFERRAL FORM', 13],
-      [45, 70, 'PATIENT INFORMATION', 11],
-      [45, 88, 'Patient Name: Lindqvist, Hanna'],
-      [45, 102, 'Address: 4418 Oak Dr'],
-      [45, 120, 'City', 8], [280, 120, 'State', 8], [360, 120, 'ZIP', 8],
-      [45, 132, 'Austin'], [280, 132, st], [360, 132, zip],
-    ])], 'pdf'), { reviewThreshold: 0.95, today }).fields;
+    const grid = (st: string, zip: string) => cityStateZipRow('State', st, zip);
     const unreadable = grid('>', '78748');
     expect(unreadable['patient.address.state']?.value).toBe('TX');
     expect(unreadable['patient.address.state']!.confidence).toBeLessThan(0.95);
@@ -272,14 +265,7 @@ describe('addresses read by OCR', () => {
   });
 
   it('reads the state written between city and ZIP under a State caption OCR garbled ("st")', () => {
-    const grid = (st: string, zip: string) => extractOffline(makeLayout([pageWith([
-      [50, 40, 'REFERRAL FORM', 13],
-      [45, 70, 'PATIENT INFORMATION', 11],
-      [45, 88, 'Patient Name: Lindqvist, Hanna'],
-      [45, 102, 'Address: 4418 Oak Dr'],
-      [45, 120, 'City', 8], [280, 120, 'st', 8], [360, 120, 'ZIP', 8],
-      [45, 132, 'Austin'], [280, 132, st], [360, 132, zip],
-    ])], 'pdf'), { reviewThreshold: 0.95, today }).fields;
+    const grid = (st: string, zip: string) => cityStateZipRow('st', st, zip);
     const agree = grid('TX', '78748')['patient.address.state']!;
     expect(agree.value).toBe('TX');
     expect(agree.bbox[0]).toBeGreaterThanOrEqual(279);
@@ -342,6 +328,18 @@ describe('names', () => {
     expect(value('patientName', words('Physician: Dr. Zoe Allen'))).toEqual([]);
   });
 });
+
+/** A patient block whose City | State | ZIP row has captions over its values; `stateCaption` as OCR read it. */
+function cityStateZipRow(stateCaption: string, st: string, zip: string) {
+  return extractOffline(makeLayout([pageWith([
+    [50, 40, 'REFERRAL FORM', 13],
+    [45, 70, 'PATIENT INFORMATION', 11],
+    [45, 88, 'Patient Name: Lindqvist, Hanna'],
+    [45, 102, 'Address: 4418 Oak Dr'],
+    [45, 120, 'City', 8], [280, 120, stateCaption, 8], [360, 120, 'ZIP', 8],
+    [45, 132, 'Austin'], [280, 132, st], [360, 132, zip],
+  ])], 'pdf'), { reviewThreshold: 0.95, today }).fields;
+}
 
 function pageWith(pieces: Piece[], width = 612, height = 792, source: LayoutPage['source'] = 'text'): LayoutPage {
   return piecesPage(1, pieces, { width, height, source });
