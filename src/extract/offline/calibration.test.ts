@@ -5,6 +5,7 @@
  * non-referral is auto-accepted, and the generator itself is reproducible.
  */
 import { describe, expect, it } from 'vitest';
+import { calibratedConfidence } from './calibration.ts';
 import { featureKeys } from './confidence.ts';
 import { extractOffline } from './index.ts';
 import { scoreFields } from './score.ts';
@@ -75,5 +76,27 @@ describe('feature keys', () => {
     expect(spec[spec.length - 1]).toBe('*|checklist|ov|-');
     expect(sex[sex.length - 1]).toBe(spec[spec.length - 1]);
     expect(featureKeys('referral.specialty', cand('referral.specialty', 'label')).some((k) => k.startsWith('*'))).toBe(false);
+  });
+});
+
+describe('bucket estimate', () => {
+  const chosen = {
+    candidate: { key: 'patient.lastName' as const, value: 'x', page: 1, bbox: [0, 0, 1, 1] as [number, number, number, number], method: 'section' as const, ocr: 0.96, below: false, fuzzyLabel: false, repairs: 0, doubt: 0, offPage: false },
+    raw: 0.98, agree: 2, conflict: false, support: [], reread: 'agree' as const,
+  };
+  const [fine, mid, coarse] = featureKeys('patient.lastName', chosen);
+
+  it('shrinks a small fine bucket toward the coarser bucket it is part of', () => {
+    // One miss in 50 alone is 0.948; inside a parent of 202 with two misses it clears the gate.
+    expect(calibratedConfidence('patient.lastName', chosen, { [fine!]: [49, 50] })).toBeLessThan(0.95);
+    expect(calibratedConfidence('patient.lastName', chosen, { [fine!]: [49, 50], [mid!]: [200, 202] })).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('keeps a bad fine bucket low however good its parent', () => {
+    expect(calibratedConfidence('patient.lastName', chosen, { [fine!]: [45, 50], [mid!]: [400, 402], [coarse!]: [900, 902] })).toBeLessThan(0.95);
+  });
+
+  it('falls back below the gate when no bucket was seen often enough', () => {
+    expect(calibratedConfidence('patient.lastName', chosen, { [fine!]: [30, 30] })).toBeLessThan(0.95);
   });
 });
