@@ -32,6 +32,16 @@ export function findSpecialty(text: string): { value: string; index: number } | 
   return null;
 }
 
+/**
+ * The list's spelling of a specialty written in lower case ("orthopedics"), or the value
+ * unchanged: on a scan a lower-case printed option or value is an OCR slip of its
+ * capital (o/O, c/C, s/S differ only in size).
+ */
+export function capitalisedSpecialty(value: string): string {
+  if (value !== value.toLowerCase()) return value;
+  return SPECIALTIES.find((x) => x.toLowerCase() === value) ?? value;
+}
+
 /** A word that names a clinical discipline, in any of its written forms. */
 const DISCIPLINE = /(olog(y|ic|ical|ist)|iatr(y|ic|ics)|(a|ae|e)dics?\b|surg(ery|ical)|medicine|therap(y|ies)|rehab|vascular|cardi|neuro|gastro|ortho|endocrin|derm|gyn|urolog|nephro|pulmon|oncol|hemato|rheumat|allerg|ophthalm|otolaryn|podiat|sleep|wound|nutrition|audiol|speech|\b(ent|gi|pt|ot|obgyn|ob\/gyn)\b)/i;
 /** Words that make a phrase an organisation's or a person's name rather than a service. */

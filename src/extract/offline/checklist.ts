@@ -7,7 +7,7 @@
  * unreadable rather than guessed. The label of an unchecked box is never taken.
  */
 import { normalizeSex, normalizeUrgency } from '../normalize/codes.ts';
-import { findSpecialty, SPECIALTIES } from '../normalize/specialty.ts';
+import { capitalisedSpecialty, findSpecialty } from '../normalize/specialty.ts';
 import { minConfidence, wordsBox, type Candidate } from './candidates.ts';
 import { wordPiece, type PageInfo, type Word } from './segments.ts';
 
@@ -100,10 +100,6 @@ function itemsOf(input: readonly Word[]): Item[] {
   return out.filter((i) => i.words.length > 0);
 }
 
-function canonicalSpecialty(value: string): string {
-  return SPECIALTIES.find((x) => x.toLowerCase() === value.toLowerCase()) ?? value;
-}
-
 function optionText(words: readonly Word[]): string {
   return words.map((w) => w.text).join(' ').replace(/[,;:.]+$/, '').trim();
 }
@@ -152,7 +148,7 @@ export function readChecklists(page: PageInfo, offPage: boolean): Candidate[] {
       // A printed option in lower case is an OCR slip of its capital: keep the list's spelling.
       // Either the whole option, or the option followed by the next field's label on the same line.
       const rest = sp ? text.slice(sp.value.length).trim() : '';
-      if (sp && sp.index === 0 && (rest.length <= 1 || /^[,;]?\s*\S+(\s+\S+){0,2}:/.test(rest) || /^[,;]?\s*\S+:/.test(rest))) spec.push({ ...it, value: sp.value === sp.value.toLowerCase() ? canonicalSpecialty(sp.value) : sp.value });
+      if (sp && sp.index === 0 && (rest.length <= 1 || /^[,;]?\s*\S+(\s+\S+){0,2}:/.test(rest) || /^[,;]?\s*\S+:/.test(rest))) spec.push({ ...it, value: capitalisedSpecialty(sp.value) });
       // Urgency and sex options are one word; what follows is the next field.
       const head = it.words[0]!.text.replace(/[,;:.]+$/, '');
       const u = normalizeUrgency(head);

@@ -151,6 +151,12 @@ describe('specialty as written', () => {
     expect(values(doc(form([[60, 236, 'Specialty: Podiatry']])))['referral.specialty']).toBe('Podiatry');
   });
 
+  it('gives an OCR\'d lower-case specialty its printed capital, and keeps a text layer\'s as written', () => {
+    const scanned = makeLayout([piecesPage(1, form([[60, 236, 'Specialty: orthopedics']]), { source: 'ocr', ocrConfidence: 0.96 })], 'tiff');
+    expect(values(scanned)['referral.specialty']).toBe('Orthopedics');
+    expect(values(doc(form([[60, 236, 'Specialty: orthopedics']])))['referral.specialty']).toBe('orthopedics');
+  });
+
   it('does not take an organisation or a person as the specialty', () => {
     expect(values(doc(form([[60, 236, 'Referred To: Granite Valley Bone Associates']])))['referral.specialty']).toBeUndefined();
     expect(specialtyLike('Dr. Olsen, MD')).toBe(false);

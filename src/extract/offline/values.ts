@@ -10,7 +10,7 @@ import {
   parsePersonName, suggestIcd10, looksTruncatedIcd10, repairCategoryLetter, CREDENTIALS, NAME_WORD, dobProblem, recentDateProblem,
 } from '../normalize/index.ts';
 import { repairPayer } from '../normalize/payers.ts';
-import { findSpecialty, specialtyLike } from '../normalize/specialty.ts';
+import { capitalisedSpecialty, findSpecialty, specialtyLike } from '../normalize/specialty.ts';
 import { boxState } from './checklist.ts';
 import { matchLabelAt } from './labels.ts';
 import type { Word } from './segments.ts';
@@ -597,7 +597,9 @@ function readSpecialty(words: readonly Word[]): ReadValue | null {
     if (parts.every(fits) || (parts.length === 1 && !person(v))) {
       // Known, or written like a discipline ("Heart & Vascular"), or a word we cannot place ("Pronty").
       const sp = findSpecialty(v);
-      return { ...t0, doubt: sp && sp.index === 0 ? 0 : specialtyLike(v) ? 0.05 : 0.1 };
+      // OCR'd in lower case: the printed capital, read small ("orthopedics").
+      const value = words.every((w) => w.confidence < 1) ? capitalisedSpecialty(v) : v;
+      return { ...t0, value, doubt: sp && sp.index === 0 ? 0 : specialtyLike(v) ? 0.05 : 0.1 };
     }
   }
   const text = words.map((w) => w.text).join(' ');
