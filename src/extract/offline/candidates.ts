@@ -38,6 +38,12 @@ export interface Candidate {
   margin?: boolean;
   /** An OCR'd checklist: whether the second reading of its boxes shows the same choice. */
   marks?: 'agree' | 'differ';
+  /**
+   * Read only to stand in for a missing value (the description beside a diagnosis code as
+   * the reason): it fills the field when nothing else does, and never contradicts a reading
+   * that is the field's own.
+   */
+  standIn?: boolean;
 }
 
 /** Whether a box sits in the top or bottom 6% of its page, where stamps and running headers go. */

@@ -108,6 +108,8 @@ export function combine(key: FieldKey, cands: Candidate[]): Chosen | null {
     // A shorter or longer reading of the very same words ("Physical Therapy" inside
     // "Physical Therapy - Eval & Treat") is the same evidence read to another extent.
     if (TEXT_FIELDS.has(key) && g.cands.every((c) => best.cands.some((b) => nestedReading(b, c)))) continue;
+    // A stand-in (a code's description for the reason) says nothing against the field's own reading.
+    if (g.cands.every((c) => c.standIn) && !best.cands.every((c) => c.standIn)) continue;
     const onPageConflict = g.onPage > 0;
     if (onPageConflict) conflict = true;
     const strength = onPageConflict ? g.onPage : Math.max(...g.scores) * 0.4;

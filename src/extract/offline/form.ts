@@ -244,8 +244,11 @@ function valueBelow(occ: Occurrence, page: PageInfo, occs: Occurrence[], maxLine
     if (s.bbox[1] - bottom > h * (lines === 0 ? 2.0 : 1.2)) break;
     const ws = s.words.filter((w) => w.bbox[0] >= colStart && w.bbox[0] < right - 2);
     if (ws.length === 0) continue;
-    if (startsWithLabel(ws) || ws[0]!.bbox[0] > occ.x0 + Math.max(60, (occ.x1 - occ.x0) * 1.2)) {
-      if (lines === 0 && startsWithLabel(ws)) break;
+    // A line that opens with another field's label, with or without its colon ("Referred By Dr. Hall"
+    // under a "Referring Physician" caption), is that field's, not this one's value.
+    const labelled = startsWithLabel(ws) || occs.some((o) => o !== occ && o.words[0] === ws[0] && !o.match.def.heading);
+    if (labelled || ws[0]!.bbox[0] > occ.x0 + Math.max(60, (occ.x1 - occ.x0) * 1.2)) {
+      if (lines === 0 && labelled) break;
       if (lines > 0) break;
       continue;
     }
@@ -602,7 +605,7 @@ export function readForm(page: PageInfo, today: Date, offPage: boolean, stats?: 
       // The description beside the code reads as a reason when no reason label exists.
       const rest = words.filter((w) => !values[0]!.words.includes(w) && /[A-Za-z]{3}/.test(w.text));
       const text = rest.map((w) => w.text).join(' ').replace(/[()[\]]/g, '').replace(/\s*[-–,;:]\s*$/, '').replace(/^\s*[-–,;:]\s*/, '').trim();
-      if (rest.length >= 2 && text.length > 5) out.push(candidate('referral.reason', text, rest, page, 'generic', below, occ, offPage, 0.2, 0));
+      if (rest.length >= 2 && text.length > 5) out.push({ ...candidate('referral.reason', text, rest, page, 'generic', below, occ, offPage, 0.2, 0), standIn: true });
     }
     if (r.target === 'referral.diagnosisCodes' && values.length === 0) {
       const t = readValue('referral.reason', words, today);

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { DocumentLayout } from '../layout.ts';
 import { repairCategoryLetter } from '../normalize/icd10.ts';
 import { specialtyLike } from '../normalize/specialty.ts';
-import { extractOffline, offlineChosen } from './index.ts';
+import { extractOffline, offlineCandidates, offlineChosen } from './index.ts';
 import { ocrPairVariants } from './labels.ts';
 import { NO_NOISE, PageBuilder, makeLayout, piecesPage, type Piece } from './synth/builder.ts';
 import { generateDoc } from './synth/generate.ts';
@@ -425,5 +425,42 @@ describe('an OCR\'d priority row read twice', () => {
   it('needs no second reading on a text layer', () => {
     expect(urgency(row([['☒', undefined], ['Urgent', undefined], ['☐', undefined], ['Routine', undefined]]))).toMatchObject({ value: 'urgent' });
     expect(urgency(row([['☒', undefined], ['Urgent', undefined], ['☐', undefined], ['Routine', undefined]]))?.marks).toBeUndefined();
+  });
+});
+
+describe('readings that are another field\'s or a stand-in', () => {
+  it('does not read a line that opens with a colon-less label as the value under a caption', () => {
+    const page: Piece[] = [
+      [50, 40, 'REFERRAL FORM', 13],
+      [60, 70, 'Patient Name: Quill, Harriet'],
+      [60, 85, 'DOB: 02/11/1958'],
+      [60, 110, 'Reason for Referral: Recurrent kidney stones'],
+      [60, 140, 'Referring Physician'],
+      [60, 155, 'Referred By Dr. Anselm Vorke'],
+      [60, 170, 'Practice Name: Brindle Hollow Clinic'],
+    ];
+    const layout = doc(page);
+    const { candidates } = offlineCandidates(layout, today);
+    const names = candidates.filter((c) => c.key === 'referringProvider.name').map((c) => c.value);
+    expect(names).toContain('Anselm Vorke');
+    expect(names).not.toContain('Referred Vorke');
+    expect(values(layout)['referringProvider.name']).toBe('Anselm Vorke');
+  });
+
+  it('does not let the description beside a diagnosis code contradict the reason the letter gives', () => {
+    const letter = (dx: string): Piece[] => [
+      [50, 40, 'Brindle Hollow Clinic', 14],
+      [50, 100, 'Dear Doctor,'],
+      [50, 125, 'I am referring Harriet Quill, DOB 02/11/1958, to you for knee pain on stairs.'],
+      [50, 150, dx],
+      [50, 190, 'Sincerely,'],
+      [50, 220, 'Dr. Anselm Vorke'],
+    ];
+    const described = offlineChosen(doc(letter('Diagnosis: M17.11 - Primary osteoarthritis, right knee')), today).chosen['referral.reason']!;
+    expect(described.candidate.value).toBe('knee pain on stairs');
+    expect(described.conflict).toBe(false);
+    // A bare code leaves the reason as it was: the description changed nothing.
+    const bare = offlineChosen(doc(letter('Diagnosis: M17.11')), today).chosen['referral.reason']!;
+    expect(described.raw).toBeCloseTo(bare.raw, 6);
   });
 });
