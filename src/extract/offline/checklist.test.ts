@@ -68,6 +68,21 @@ describe('specialty checklists', () => {
     expect(scan(() => '[]').reread).toBe('differ');
   });
 
+  it('judges an empty box OCR split in two ("[" "]") by what the second reading saw in both halves', () => {
+    const scan = (halves: [string, string]) => {
+      const l = layout([...HEAD, ...column('Referral To:', ['[ ] Orthopedics', '[X] Cardiology', '[ ] Dermatology'])], 'ocr');
+      for (const b of l.pages[0]!.blocks) for (const line of b.lines) for (const w of line.words) {
+        w.reread = w.text === '[' ? halves[0] : w.text === ']' ? halves[1] : w.text;
+      }
+      return offlineChosen(l, today).chosen['referral.specialty']!;
+    };
+    const agreed = scan(['[', 'J']);
+    expect(agreed.candidate.value).toBe('Cardiology');
+    expect(agreed.reread).toBe('agree');
+    // A mark the second reading saw in an empty box's half: not confirmed.
+    expect(scan(['[x', ']']).reread).toBe('differ');
+  });
+
   it('takes a mark the second reading glued to the option\'s word ("XCardiology") as the box\'s, but not a different word', () => {
     const scan = (chosenBox: string, option: string) => {
       const l = layout([...HEAD, ...column('Referral To:', ['☐ Orthopedics', '☒ Cardiology', '☐ Dermatology'])], 'ocr');

@@ -59,12 +59,15 @@ interface Item {
 
 /** Splits a segment into box + option items; words before the first box are ignored. */
 function itemsOf(input: readonly Word[]): Item[] {
-  // "[ ]" split by whitespace into "[" and "]" is one empty box.
+  // "[ ]" split by whitespace into "[" and "]" is one empty box; what the second reading saw
+  // in the places of both halves is its reading of the box.
   const words: Word[] = [];
   for (const w of input) {
     const prev = words[words.length - 1];
-    if (prev && /^[[(]$/.test(prev.text) && /^[\])]$/.test(w.text)) words[words.length - 1] = wordPiece(prev, `${prev.text}${w.text}`, [prev.bbox[0], prev.bbox[1], w.bbox[2], w.bbox[3]]);
-    else words.push(w);
+    if (prev && /^[[(]$/.test(prev.text) && /^[\])]$/.test(w.text)) {
+      const box = wordPiece(prev, `${prev.text}${w.text}`, [prev.bbox[0], prev.bbox[1], w.bbox[2], w.bbox[3]]);
+      words[words.length - 1] = prev.reread !== undefined && w.reread !== undefined ? { ...box, reread: `${prev.reread}${w.reread}` } : box;
+    } else words.push(w);
   }
   const out: Item[] = [];
   let cur: Item | null = null;
