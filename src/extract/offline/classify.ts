@@ -92,16 +92,32 @@ function score(text: string, signals: Signal[]): number {
  * The referral page itself leads the content pages: a fax packet may put an insurance
  * card or an office note before the form or letter, and fields are read first (and
  * trusted most) from the first content page. Moved only when another page is clearly
- * more of a referral than the first.
+ * more of a referral than the first. Returns whether it moved one.
  */
-export function referralPageFirst(contentPages: PageInfo[]): void {
-  if (contentPages.length < 2) return;
+export function referralPageFirst(contentPages: PageInfo[]): boolean {
+  if (contentPages.length < 2) return false;
   const scores = contentPages.map((p) => score(pageText(p), REFERRAL));
   let best = 0;
   for (let i = 1; i < scores.length; i++) if (scores[i]! > scores[best]!) best = i;
-  if (best === 0 || scores[best]! < 3 || scores[best]! < scores[0]! + 2) return;
+  if (best === 0 || scores[best]! < 3 || scores[best]! < scores[0]! + 2) return false;
   const [page] = contentPages.splice(best, 1);
   contentPages.unshift(page!);
+  return true;
+}
+
+/** Referral and other-kind scores: the leading page's signals in full, the rest's in part. */
+function weigh(firstText: string, allText: string): { ref: number; other: number; otherKind: string } {
+  const ref = score(firstText, REFERRAL) + 0.5 * score(allText, REFERRAL);
+  let otherKind = 'other';
+  let other = 0;
+  for (const [kind, sigs] of Object.entries(OTHER)) {
+    const s = score(firstText, sigs) + 0.25 * score(allText, sigs);
+    if (s > other) {
+      other = s;
+      otherKind = kind;
+    }
+  }
+  return { ref, other, otherKind };
 }
 
 export function classify(pages: PageInfo[]): Classification {
@@ -114,21 +130,13 @@ export function classify(pages: PageInfo[]): Classification {
     else contentPages.push(p);
   }
   if (contentPages.length === 0) return { documentType: 'other', confidence: 0.95, contentPages, coverPages, kind: coverPages.length ? 'cover' : 'blank' };
-  const first = contentPages[0]!;
-  const firstText = pageText(first);
   const allText = contentPages.map(pageText).join('\n');
-  const ref = score(firstText, REFERRAL) + 0.5 * score(allText, REFERRAL);
-  let otherKind = 'other';
-  let other = 0;
-  for (const [kind, sigs] of Object.entries(OTHER)) {
-    const s = score(firstText, sigs) + 0.25 * score(allText, sigs);
-    if (s > other) {
-      other = s;
-      otherKind = kind;
-    }
+  let { ref, other, otherKind } = weigh(pageText(contentPages[0]!), allText);
+  if (ref >= 2 && ref - other > -1 && referralPageFirst(contentPages)) {
+    // An office note or a card came first: the document is weighed with its referral page leading.
+    ({ ref, other, otherKind } = weigh(pageText(contentPages[0]!), allText));
   }
   const margin = ref - other;
-  if (ref >= 2 && margin > -1) referralPageFirst(contentPages);
   if (ref >= 2 && margin >= 1.5) {
     return { documentType: 'referral', confidence: Math.min(0.995, 0.8 + 0.04 * margin), contentPages, coverPages, kind: 'referral' };
   }

@@ -69,6 +69,28 @@ describe('the referral page behind supporting pages', () => {
     expect(got['referral.date']?.value).toBe('2025-03-03');
     expect(got['referringProvider.name']?.value).toBe('Ilse Granger');
   });
+
+  it('is as sure of the type with an office note before the letter as with the letter alone', () => {
+    const note: Piece[] = [
+      [50, 40, 'Clinic Note', 14],
+      [50, 70, 'Patient: Brandvik, Otto DOB: 04/02/1961'],
+      [50, 100, 'Subjective: Follow-up. Symptoms as described in the referral.'],
+      [50, 115, 'Assessment: Chronic hip pain.'],
+      [50, 130, 'Plan: Continue current medications. Return in 3 months.'],
+    ];
+    const letter: Piece[] = [
+      [50, 40, 'Marlow Creek Physicians', 14],
+      [50, 130, 'Dear Colleague,'],
+      [50, 154, 'I am referring Mr. Otto Brandvik (DOB 4/2/1961) to you for chronic hip pain.'],
+      [50, 200, 'Sincerely,'],
+      [50, 240, 'Ilse Granger, MD'],
+    ];
+    const alone = extractOffline(doc(letter), { reviewThreshold: 0.95, today });
+    const behind = extractOffline(doc(note, letter), { reviewThreshold: 0.95, today });
+    expect(behind.documentType).toBe('referral');
+    expect(behind.confidence).toBeGreaterThanOrEqual(alone.confidence);
+    expect(behind.confidence).toBeGreaterThanOrEqual(0.95);
+  });
 });
 
 describe('letters without the word "refer"', () => {
