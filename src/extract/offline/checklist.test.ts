@@ -132,6 +132,12 @@ describe('urgency checklists in a column', () => {
     expect(run([...HEAD, [60, 150, 'Legal Sex [MXF']], 'ocr').fields['patient.sex']?.value).toBe('F');
   });
 
+  it('reads an M OCR read small after its box ("Om [X]F"), but not the word "of"', () => {
+    expect(run([...HEAD, [60, 150, 'Gender: Om [X]F']], 'ocr').fields['patient.sex']?.value).toBe('F');
+    expect(run([...HEAD, [60, 150, 'Gender: [X]m OF']], 'ocr').fields['patient.sex']?.value).toBe('M');
+    expect(run([...HEAD, [60, 150, 'Gender: of [X]F']], 'ocr').fields['patient.sex']).toBeUndefined();
+  });
+
   it('never cuts an ordinary word that starts like a box ("Clinic", "Ortho", "Overdue")', () => {
     const x = run([...HEAD, [60, 150, 'Clinic notes: Overdue Xrays, Ortho consult'], [60, 165, 'Priority: Routine']], 'text');
     expect(x.fields['referral.urgency']?.value).toBe('routine');

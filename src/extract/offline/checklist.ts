@@ -15,8 +15,12 @@ const CHECKED = /^(\[\s?[xX×✓✔vV*]\s?[\]jJ1l|)]?|[iIlL|]?[xX×][\]jJ1l|)]|\
 const EMPTY = /^(\[\s?[jJ1lI|cC0oO]?\s?[\]jJ1l|)]?|[cClL][jJ\]]|☐|□|❑|❒|\(\s?\)|\]|[oO0]|[cC]|J|U|LI)$/;
 // A bare "X" run into a capitalised option ("XCardiology") is a checked box too.
 const GLUED = /^(\[[xX]\]|☒|☑|■|⊠|\[\s?\]|☐|□|X(?=[A-Z][a-z]{3,}))(.+)$/;
-/** Sex boxes run into their letter by OCR: "XF" (checked F), "[IM" / "[OF" (empty), "BM" (a filled box read as B). */
+/**
+ * Sex boxes run into their letter by OCR: "XF" (checked F), "[IM" / "[OF" (empty), "BM" (a filled
+ * box read as B); an M read small ("Om") too, not an f ("of" is a word).
+ */
 const SEX_GLUED = /^(\[?[xX]\]?|B|\[[IJOCl0]?|[oO0]|☒|☐)(M|F|Male|Female)$/;
+const SEX_GLUED_SMALL_M = /^(\[?[xX]\]?|\[[IJOCl0]?|[oO0])(m)$/;
 const SEX_FILLED_B = /^B$/;
 /** Both sex boxes and letters run into one token: "[X]M[]F", "[MXF" (empty M, checked F). */
 const SEX_BOX = String.raw`(\[?[xX×]\]?|\[\s?[\]jJIl1]?|[oO0]|☒|☐)`;
@@ -82,7 +86,7 @@ function itemsOf(input: readonly Word[]): Item[] {
       out.push((cur = { state: states[1], box: wordPiece(raw, pair[3]!), words: [wordPiece(raw, pair[4]!)] }));
       continue;
     }
-    const glued = GLUED.exec(raw.text) ?? SEX_GLUED.exec(raw.text);
+    const glued = GLUED.exec(raw.text) ?? SEX_GLUED.exec(raw.text) ?? SEX_GLUED_SMALL_M.exec(raw.text);
     const other = glued ? null : gluedOption(raw.text);
     const parts: Word[] = glued
       ? [wordPiece(raw, SEX_FILLED_B.test(glued[1]!) ? '■' : glued[1]!), wordPiece(raw, glued[2]!)]
