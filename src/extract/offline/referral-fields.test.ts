@@ -440,8 +440,13 @@ describe('an OCR\'d priority row read twice', () => {
     expect(v?.marks).toBe('differ');
   });
 
-  it('reads nothing when a checked box stands before a word that is no option', () => {
-    expect(urgency(row([['☐', '[J'], ['Routine', 'Routine'], ['[X]', '[X]'], ['Uigent', 'Urgent[J'], ['STAT', 'STAT']]))).toBeUndefined();
+  it('reads a checked option the first reading garbled from the second reading, with doubt; nothing when neither gives an option', () => {
+    const v = urgency(row([['☐', '[J'], ['Routine', 'Routine'], ['[X]', '[X]'], ['Uigent', 'Urgent[J'], ['STAT', 'STAT']]));
+    expect(v).toMatchObject({ value: 'urgent' });
+    expect(v!.doubt).toBeGreaterThanOrEqual(0.25);
+    expect(urgency(row([['☐', '[J'], ['Routine', 'Routine'], ['[X]', '[X]'], ['Uigent', 'Uigent'], ['STAT', 'STAT']]))).toBeUndefined();
+    // Too far from the option the second reading saw: not that option.
+    expect(urgency(row([['☐', '[J'], ['Routine', 'Routine'], ['[X]', '[X]'], ['Agenda', 'Urgent'], ['STAT', 'STAT']]))).toBeUndefined();
   });
 
   it('needs no second reading on a text layer', () => {

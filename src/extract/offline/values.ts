@@ -9,6 +9,7 @@ import {
   normalizeProviderName, normalizeSex, normalizeSexLoose, normalizeState, normalizeUrgency, normalizeZip, parseCityStateZip,
   parsePersonName, suggestIcd10, looksTruncatedIcd10, repairCategoryLetter, CREDENTIALS, NAME_WORD, dobProblem, recentDateProblem,
 } from '../normalize/index.ts';
+import { levenshtein } from '../normalize/edit-distance.ts';
 import { repairPayer } from '../normalize/payers.ts';
 import { capitalisedSpecialty, findSpecialty, specialtyLike } from '../normalize/specialty.ts';
 import { boxState } from './checklist.ts';
@@ -465,11 +466,21 @@ function readUrgency(input: readonly Word[]): ReadValue | null {
   return { ...first, marks: again && again.value === first.value && again.doubt === first.doubt ? 'agree' : 'differ' };
 }
 
+/**
+ * A priority option the first reading garbled ("Uigent") that the second reading saw as
+ * an option ("Urgent", perhaps with the next box glued on): within two letters of it.
+ */
+function misreadOption(w: Word): 'routine' | 'urgent' | 'stat' | null {
+  const again = /^(routine|urgent)/i.exec(w.reread ?? '')?.[1];
+  if (!again || !/^[A-Za-z]{4,}[,;:]?$/.test(w.text)) return null;
+  return levenshtein(w.text.replace(/[,;:]$/, '').toLowerCase(), again.toLowerCase()) <= 2 ? normalizeUrgency(again) : null;
+}
+
 function urgencyFromRow(input: readonly Word[]): ReadValue | null {
   let words = input;
   // Checkboxes: "[X] Routine [ ] Urgent", "☒ Urgent ☐ Routine", "X Urgent".
   const marks = /^([[(]x[\])]|x|☒|☑|■|✓|✔|\[✓\]|\[v\]|\[\*\]|\*|⊠)$/i;
-  const options: Array<{ value: 'routine' | 'urgent' | 'stat'; word: Word; marked: boolean | null }> = [];
+  const options: Array<{ value: 'routine' | 'urgent' | 'stat'; word: Word; marked: boolean | null; misread: boolean }> = [];
   // "[ ]" read as two words is one empty box.
   const merged: Word[] = [];
   for (const w of words) {
@@ -492,11 +503,11 @@ function urgencyFromRow(input: readonly Word[]): ReadValue | null {
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     const glued = /^(\[x\]|☒|☑|■|\(x\))(.+)$/i.exec(w.text);
-    const value = normalizeUrgency((glued ? glued[2]! : w.text).replace(/[,;:]$/, ''));
+    const value = normalizeUrgency((glued ? glued[2]! : w.text).replace(/[,;:]$/, '')) ?? misreadOption(w);
     if (!value) continue;
     const prev = words[i - 1];
     const marked = glued ? true : prev ? boxOf(prev.text) : null;
-    options.push({ value, word: w, marked });
+    options.push({ value, word: w, marked, misread: !normalizeUrgency((glued ? glued[2]! : w.text).replace(/[,;:]$/, '')) });
   }
   if (!options.length) return null;
   // A checked box before a word that reads as no option ("[X] Uigent"): the marked option is unread.
@@ -517,7 +528,7 @@ function urgencyFromRow(input: readonly Word[]): ReadValue | null {
     // The mark's own OCR confidence counts: a misread box is the usual urgency error.
     const i = words.indexOf(on[0]!.word);
     const mark = i > 0 ? [words[i - 1]!] : [];
-    return { key: 'referral.urgency', value: on[0]!.value, words: [...mark, on[0]!.word], repairs: 0, doubt: 0.03 };
+    return { key: 'referral.urgency', value: on[0]!.value, words: [...mark, on[0]!.word], repairs: on[0]!.misread ? 1 : 0, doubt: on[0]!.misread ? 0.25 : 0.03 };
   }
   // Several options and no readable marks: an OCR'd checkbox row we cannot read.
   if (options.length > 1) return null;
