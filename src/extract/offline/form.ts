@@ -47,7 +47,7 @@ function colonlessValueFits(slot: string, label: readonly string[], rest: readon
     const sp = findSpecialty(text);
     return sp !== null && sp.index === 0 && sp.value.length >= text.length * 0.9;
   }
-  if (slot === 'practice' && (label[0] === 'practice' || label[0] === 'clinic') && label.length === 1) {
+  if (slot === 'practice' && (label[0] === 'practice' || label[0] === 'clinic') && (label.length === 1 || (label.length === 2 && label[1] === 'name'))) {
     const names = rest.map((w) => w.text.replace(/[.,;]$/, ''));
     return rest.length >= 2 && names.every((t) => /^[A-Z][A-Za-z&'’-]*$/.test(t) || t === '&') && ORGANISATION_WORD.test(names[names.length - 1]!);
   }
@@ -208,8 +208,10 @@ function sectionOf(occ: Occurrence, anchors: Occurrence[], page: PageInfo): Sect
     if (sameSeg && a.match.start > occ.match.start) continue;
     if (!sameSeg && (a.y0 > occ.y0 + 2 || a.y0 < top - 1)) continue;
     // A run-on line just above (an EHR printout: "ID: ... Referring Physician: ..."), starting in
-    // this column: its labels read in order, so the last one sets the section.
-    const lineAbove = !sameSeg && Math.abs(a.seg.bbox[0] - occ.x0) <= tol && a.y0 < occ.y0 - 1 && occ.y0 - a.y0 < lineHeight(occ.seg) * 1.8;
+    // this column or where this label's own run-on line starts ("Tel: ... Return Fax:" under
+    // "Requesting Provider: ... NPI:"): its labels read in order, so the last one sets the section.
+    const aligned = Math.abs(a.seg.bbox[0] - occ.x0) <= tol || Math.abs(a.seg.bbox[0] - occ.seg.bbox[0]) <= tol;
+    const lineAbove = !sameSeg && aligned && a.y0 < occ.y0 - 1 && occ.y0 - a.y0 < lineHeight(occ.seg) * 1.8;
     if (!inColumn(a) && !lineAbove && !(Math.abs(a.y0 - top) < 1 && a.x0 <= occ.x0 + tol)) continue;
     const dy = Math.max(0, occ.y0 - a.y0);
     if (dy > page.height * 0.5) continue;

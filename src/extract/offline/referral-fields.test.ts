@@ -411,6 +411,7 @@ describe('reasons with acronyms and labels without colons', () => {
     const withPractice = form([[60, 183, 'Practice Westlake Family Medicine']]);
     expect(values(doc(withPractice))['referringProvider.practice']).toBe('Westlake Family Medicine');
     expect(values(doc(form([[60, 183, 'Practice guidelines were reviewed with the patient']])))['referringProvider.practice']).toBe('Lakeside Family Clinic');
+    expect(values(doc(form([[60, 183, 'Practice Name Brindle Hollow Family Practice']])))['referringProvider.practice']).toBe('Brindle Hollow Family Practice');
   });
 });
 
@@ -489,5 +490,23 @@ describe('readings that are another field\'s or a stand-in', () => {
     // A bare code leaves the reason as it was: the description changed nothing.
     const bare = offlineChosen(doc(letter('Diagnosis: M17.11')), today).chosen['referral.reason']!;
     expect(described.raw).toBeCloseTo(bare.raw, 6);
+  });
+});
+
+describe('an EHR printout of run-on lines', () => {
+  it('takes a fax label mid-line under a provider line as the provider\'s, though an insurance line sits two rows up', () => {
+    const printout: Piece[] = [
+      [50, 40, 'Referral Summary', 13],
+      [50, 80, 'Pt: Harriet Quill DOB: 02.11.1958'],
+      [50, 95, 'Ins: Plainway Insurance ID: PWH55501234'],
+      [50, 110, 'Requesting Provider: Anselm Vorke, DO NPI Number: 1234567893'],
+      [50, 125, 'Tel: 555-201-3344 Return Fax: (555)201-3345'],
+      [50, 140, 'Reason for Consultation: Screening colonoscopy'],
+    ];
+    const scanned = makeLayout([piecesPage(1, printout, { source: 'ocr', ocrConfidence: 0.95 })], 'tiff');
+    const got = values(scanned);
+    expect(got['referringProvider.fax']).toBe('5552013345');
+    expect(got['referringProvider.phone']).toBe('5552013344');
+    expect(got['insurance.memberId']).toBe('PWH55501234');
   });
 });
