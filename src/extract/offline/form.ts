@@ -204,6 +204,9 @@ function sectionOf(occ: Occurrence, anchors: Occurrence[], page: PageInfo): Sect
   for (const a of anchors) {
     const s = a.match.def.section;
     if (!s || a === occ) continue;
+    // A sentence that opens with a label's word ("Diagnoses pertinent to this request include ...")
+    // is prose, not a field or heading: it sets no section.
+    if (!a.match.colon && !a.match.def.heading && a.rest.length > 6) continue;
     const sameSeg = a.seg === occ.seg;
     if (sameSeg && a.match.start > occ.match.start) continue;
     if (!sameSeg && (a.y0 > occ.y0 + 2 || a.y0 < top - 1)) continue;

@@ -510,3 +510,20 @@ describe('an EHR printout of run-on lines', () => {
     expect(got['insurance.memberId']).toBe('PWH55501234');
   });
 });
+
+describe('sections in letters', () => {
+  it('takes no section from a sentence that opens with a label\'s word, so the address after it is the patient\'s', () => {
+    const letter: Piece[] = [
+      [50, 40, 'Dear Doctor,'],
+      [50, 60, 'Please see Harriet Quill, DOB 1958-02-11, for plantar fasciitis.'],
+      [50, 75, 'Diagnoses pertinent to this request include plantar fascial fibromatosis (M72.2).'],
+      [50, 100, 'Address: 1800 Ashgrove Trl, Madison, Wisconsin 53722'],
+      [50, 140, 'Sincerely,'],
+      [50, 170, 'Dr. Anselm Vorke'],
+    ];
+    const got = values(doc(letter));
+    expect(got['patient.address.line1']).toBe('1800 Ashgrove Trl');
+    expect(got['patient.address.state']).toBe('WI');
+    expect(got['patient.address.postalCode']).toBe('53722');
+  });
+});
