@@ -43,7 +43,7 @@ const ORGANISATION_WORD = /^(medicine|medical|clinic|clinics|health|healthcare|a
 function colonlessValueFits(slot: string, label: readonly string[], rest: readonly Word[]): boolean {
   if (rest.length === 0 || rest.length > 6 || matchLabelAt(rest, 0)) return false;
   const text = rest.map((w) => w.text).join(' ').replace(/[.,;]$/, '');
-  if (slot === 'referral.specialty') {
+  if (slot === 'referral.specialty' || slot === 'referredTo') {
     const sp = findSpecialty(text);
     return sp !== null && sp.index === 0 && sp.value.length >= text.length * 0.9;
   }
@@ -165,7 +165,7 @@ function findOccurrences(page: PageInfo): Occurrence[] {
     for (const [k, m] of found.entries()) {
       const next = found[k + 1];
       const words = ws.slice(m.start, m.end);
-      const rest = ws.slice(m.end, next ? next.start : ws.length).filter((w) => !/^[:|]$/.test(w.text));
+      const rest = ws.slice(m.end, next ? next.start : ws.length).filter((w) => !/^([:|]|[=~\-_'"`,.]{1,2}[:;])$/.test(w.text));
       if (rest[0]) rest[0] = { ...rest[0], text: rest[0].text.replace(/^:/, '') };
       const b = wordsBox(words);
       out.push({ seg, match: m, words, rest: rest.filter((w) => w.text.length > 0), x0: b[0], y0: b[1], x1: b[2], y1: b[3] });

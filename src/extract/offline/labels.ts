@@ -187,6 +187,8 @@ function wordMatches(labelWord: string, norm: string): 'exact' | 'fuzzy' | null 
   // "ID#" read as one word still matches the label "id" (not the other way: "Mr" is not "MR#").
   if (!a.endsWith('#') && b.endsWith('#') && a === b.slice(0, -1) && a.length > 1) return 'exact';
   if (a.length >= 5 && b.length >= 5 && /^[a-z]+$/.test(a) && editDistanceAtMost1(a, b)) return 'fuzzy';
+  // "1D" for "ID": a short word with a digit OCR read for one of its letters (a letter beside it).
+  if (a.length <= 4 && /^[a-z]+$/.test(a) && /\d/.test(b) && /[a-z]/.test(b) && lettersFor(b).includes(a)) return 'fuzzy';
   // "City/Stte/ZIP": a slashed label with one slip in its letters.
   if (lw.includes('/') && norm.includes('/') && a.length >= 8 && editDistanceAtMost1(a.replace(/\//g, ''), b.replace(/\//g, ''))) return 'fuzzy';
   // Letter pairs OCR merges or splits ("Refernng" for "Referring", "Physidan" for "Physician").
@@ -314,7 +316,8 @@ export function matchLabelAt(words: readonly Word[], i: number): LabelMatch | nu
     }
     const last = words[end - 1]!;
     // OCR often reads a colon as a semicolon ("Provider; Dr. ...").
-    const colon = /[:;]$|[._…]{3,}$/.test(last.text) || /^([:;]|[._…]{3,})/.test(words[end]?.text ?? '');
+    // A speck OCR put before the colon ("Fax =: 614 ...") is the colon too.
+    const colon = /[:;]$|[._…]{3,}$/.test(last.text) || /^([:;]|[._…]{3,}|[=~\-_'"`,.]{1,2}[:;]$)/.test(words[end]?.text ?? '');
     const m: LabelMatch = { def, start: i, end, colon, fuzzy };
     // Longest label first, but an exactly read label beats a loosely read one of as many words.
     const weight = def.words.length - (loose ? 0.5 : 0);

@@ -55,7 +55,7 @@ describe('values no reader placed', () => {
     const layout = ocrLayout([
       [122, 90, 'Referral Order', 14],
       [122, 232, "Pt Name: Sato, Mireille"], [122, 268, 'DOB: 12/7/65 Sex: F'],
-      [122, 340, 'Ins: Harborline Health 1D: 36109083487'],
+      [122, 340, 'Ins: Harborline Health lD: 36109083487'],
       [121, 375, 'Referring: Okoro, Tamsin DO'],
       [121, 520, 'Reason for Consultation: Suspected obstructive sleep apnea'],
     ]);
@@ -63,6 +63,21 @@ describe('values no reader placed', () => {
     expect(keys.has('insurance.memberId')).toBe(true);
     const got = extractOffline(layout, { reviewThreshold: 0.95, today });
     expect(got.fields['insurance.payer']?.value).toBe('Harborline Health');
+    expect(got.needsReview).toBe(true);
+  });
+
+  it('reads the identifier after "1D:" (a digit for the I) as the member ID, from a less sure label, and holds it', () => {
+    const layout = ocrLayout([
+      [122, 90, 'Referral Order', 14],
+      [122, 232, "Pt Name: Sato, Mireille"], [122, 268, 'DOB: 12/7/65 Sex: F'],
+      [122, 340, 'Ins: Harborline Health 1D: 36109083487'],
+      [121, 375, 'Referring: Okoro, Tamsin DO'],
+      [121, 520, 'Reason for Consultation: Suspected obstructive sleep apnea'],
+    ]);
+    const got = extractOffline(layout, { reviewThreshold: 0.95, today });
+    expect(got.fields['insurance.payer']?.value).toBe('Harborline Health');
+    expect(got.fields['insurance.memberId']?.value).toBe('36109083487');
+    expect(got.fields['insurance.memberId']!.confidence).toBeLessThan(0.95);
     expect(got.needsReview).toBe(true);
   });
 

@@ -527,3 +527,22 @@ describe('sections in letters', () => {
     expect(got['patient.address.postalCode']).toBe('53722');
   });
 });
+
+describe('labels OCR blurred', () => {
+  const scanned = (line: string) => makeLayout([piecesPage(1, form([[60, 236, line]]), { source: 'ocr', ocrConfidence: 0.95 })], 'tiff');
+
+  it('reads "1D:" as the ID label, as a less sure label', () => {
+    const { chosen } = offlineChosen(scanned('1D: H987 740 627'), today);
+    expect(chosen['insurance.memberId']?.candidate.value).toBe('H987740627');
+    expect(chosen['insurance.memberId']?.candidate.fuzzyLabel).toBe(true);
+  });
+
+  it('takes a speck before the colon ("Fax =: 614 ...") for the colon', () => {
+    expect(values(scanned('Office Fax =: 555 417 6367'))['referringProvider.fax']).toBe('5554176367');
+  });
+
+  it('reads "Referred To Rheumatology" without a colon, but not a sentence after "Referred to"', () => {
+    expect(values(scanned('Referred To Rheumatology'))['referral.specialty']).toBe('Rheumatology');
+    expect(values(scanned('Referred to the clinic last spring'))['referral.specialty']).toBeUndefined();
+  });
+});
