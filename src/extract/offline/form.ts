@@ -218,7 +218,8 @@ function sectionOf(occ: Occurrence, anchors: Occurrence[], page: PageInfo): Sect
     if (!inColumn(a) && !lineAbove && !(Math.abs(a.y0 - top) < 1 && a.x0 <= occ.x0 + tol)) continue;
     const dy = Math.max(0, occ.y0 - a.y0);
     if (dy > page.height * 0.5) continue;
-    const d = dy + 0.5 * Math.max(0, occ.x0 - a.x0) - (sameSeg ? 1000 : 0) - (lineAbove ? 0.01 * a.match.start : 0);
+    // The run-on line just above reads in order wherever its labels stand: no penalty for sitting left.
+    const d = dy + (lineAbove ? 0 : 0.5 * Math.max(0, occ.x0 - a.x0)) - (sameSeg ? 1000 : 0) - (lineAbove ? 0.01 * a.match.start : 0);
     if (!best || d < best.d) best = { d, s };
   }
   return best?.s ?? null;

@@ -509,6 +509,20 @@ describe('an EHR printout of run-on lines', () => {
     expect(got['referringProvider.phone']).toBe('5552013344');
     expect(got['insurance.memberId']).toBe('PWH55501234');
   });
+
+  it('... and so when the provider line above holds only a label at its start', () => {
+    const printout: Piece[] = [
+      [50, 40, 'Referral Summary', 13],
+      [50, 80, 'Patient Full Name: Quill, Harriet DOB: 3 Nov 1958'],
+      [50, 95, 'Payor: Plainsway East Policy/Member ID: 91036522763'],
+      [50, 110, 'Referring Physician: Dr. Anselm Vorke'],
+      [50, 125, 'NPI: 1234567893'],
+      [50, 140, 'Tel: (555) 890-3910 Fax: 555 417 6367'],
+      [50, 155, 'Reason: Palpitations and abnormal ECG'],
+    ];
+    const got = values(makeLayout([piecesPage(1, printout, { source: 'ocr', ocrConfidence: 0.95 })], 'tiff'));
+    expect(got['referringProvider.fax']).toBe('5554176367');
+  });
 });
 
 describe('sections in letters', () => {
