@@ -11,14 +11,14 @@ import { makeLayout, piecesPage, type Piece } from './synth/builder.ts';
 const today = new Date('2025-11-15T00:00:00Z');
 
 /** A form printed with captions under the values; `captions` replaces the phone/address row's captions. */
-function stacked(captions: [string, string, string]): Piece[] {
+function stacked(captions: [string, string, string], city = 'Mesa, AZ 85201'): Piece[] {
   return [
     [53, 54, 'Juniper Hollow Clinic', 14],
     [222, 89, 'REFERRAL FORM', 12],
     [43, 118, 'PATIENT INFORMATION', 11],
     [43, 136, 'Okafor, Wren T.', 9], [228, 136, '1961-03-08', 9], [410, 136, 'Female', 9],
     [43, 149, 'Pt Name', 6], [227, 149, 'Date of Birth', 6], [409, 151, 'Sex', 6],
-    [44, 166, '1-602-555-0143'], [226, 166, '2810 Copper Ln'], [409, 166, 'Mesa, AZ 85201'],
+    [44, 166, '1-602-555-0143'], [226, 166, '2810 Copper Ln'], [409, 166, city],
     [43, 179, captions[0], 6], [226, 179, captions[1], 6], [409, 179, captions[2], 6],
     [43, 251, 'Harborline Health', 9], [410, 251, '8841207', 9],
     [43, 265, 'Insurance Carrier', 8], [409, 265, 'Group Number', 8],
@@ -41,6 +41,14 @@ describe('values no reader placed', () => {
     const got = extractOffline(layout, { reviewThreshold: 0.95, today });
     expect(got.needsReview).toBe(true);
     expect(got.notes?.lostValues).toBeGreaterThan(0);
+  });
+
+  it('names the city, state and ZIP of a city line whose ZIP OCR gave a digit too many, under a caption it read', () => {
+    const layout = ocrLayout(stacked(['Phone', 'Street Address', 'City/State/ZIP'], 'Mesa, AZ 852016'));
+    const got = extractOffline(layout, { reviewThreshold: 0.95, today });
+    expect(got.fields['patient.address.city']).toBeUndefined();
+    expect([...lostValueKeys(buildPages(layout)[0]!, offlineCandidates(layout, today).candidates)]).toContain('patient.address.postalCode');
+    expect(got.needsReview).toBe(true);
   });
 
   it('names nothing when the captions were read and the values placed', () => {

@@ -1,6 +1,6 @@
 /**
  * Values the referral page shows that no reader placed: a bare phone number, street or
- * "City, ST ZIP" line in the body of an OCR'd page whose caption OCR garbled beyond
+ * "City, ST ZIP" line (its ZIP perhaps misread) in the body of an OCR'd page whose caption OCR garbled beyond
  * recognition ("Phune", "City/Stane/Z.P"), or an identifier after a caption no reader
  * knew ("Molina Healthcare 1D: 36109083487"). Such a line means a field the document gives
  * may be missing from the extraction, so when that field is missing a person looks.
@@ -26,6 +26,9 @@ function kindOf(seg: Segment): readonly FieldKey[] {
   if (PHONE.test(text)) return PHONE_KEYS;
   if (STREET.test(text)) return ['patient.address.line1'];
   if (/\d{5}(-\d{4})?$/.test(text) && parseCityStateZip(text)) return CITY_KEYS;
+  // "Boise, ID 837608": a city and state before a ZIP OCR gave a digit too many or too few.
+  const zipless = /^(.*[A-Za-z.,])\s+\d{4,9}$/.exec(text);
+  if (zipless && parseCityStateZip(`${zipless[1]} 10001`)) return CITY_KEYS;
   return [];
 }
 
