@@ -18,7 +18,7 @@ import { generateDoc } from './synth/generate.ts';
 import { makeMbi } from './synth/referral.ts';
 import { makeLayout, piecesPage, type Piece } from './synth/builder.ts';
 import { Rng } from './synth/rng.ts';
-import { dropDebris, joinSplitWords, readValue, repairIdDigits, repairMbi } from './values.ts';
+import { dropDebris, joinSplitWords, readValue, repairIdDigits, repairMbi, streetTypeDoubt } from './values.ts';
 
 const today = new Date('2025-11-15T00:00:00Z');
 
@@ -476,5 +476,22 @@ describe('generator', () => {
     expect(texts.has('glued')).toBe(true);
     expect(texts.has('unmarked')).toBe(true);
     expect(unmarkedWithoutTruth).toBeGreaterThan(0);
+  });
+});
+
+describe('street types', () => {
+  it('doubts a street whose last word is one letter off a street type ("Park Til"), not a real type or a name', () => {
+    expect(streetTypeDoubt('2132 Park Til')).toBeGreaterThanOrEqual(0.25);
+    expect(streetTypeDoubt('10 Pine Lm, Apt 4')).toBeGreaterThanOrEqual(0.25);
+    for (const ok of ['2132 Park Trl', '77 Oak St', '10 Pine Ln, Apt 4', '400 Broadway', '12 Elm', '12 Via Roma']) expect(streetTypeDoubt(ok)).toBe(0);
+  });
+
+  it('keeps such a street under the review gate on a scan, even read twice alike', () => {
+    const page = piecesPage(1, [[50, 40, 'REFERRAL FORM', 13], [60, 60, 'Patient Name: Doe, Jane A.'], [60, 75, 'DOB: 03/14/1962'],
+      [60, 90, 'Address: 2132 Park Til, Boise, ID 83708'], [60, 110, 'Referring Provider: Dr. Sarah Montoya'], [60, 125, 'Reason for Referral: Rash']], { source: 'ocr', ocrConfidence: 0.96 });
+    for (const b of page.blocks) for (const l of b.lines) for (const w of l.words) w.reread = w.text;
+    const got = extractOffline(makeLayout([page], 'tiff'), { reviewThreshold: 0.95, today: new Date('2025-11-15T00:00:00Z') });
+    expect(got.fields['patient.address.line1']?.value).toBe('2132 Park Til');
+    expect(got.fields['patient.address.line1']!.confidence).toBeLessThan(0.95);
   });
 });

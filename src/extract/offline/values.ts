@@ -343,6 +343,18 @@ export function readCityStateZip(words: readonly Word[]): ReadValue[] {
   return [];
 }
 
+const STREET_TYPES = ['st', 'ave', 'rd', 'dr', 'ln', 'blvd', 'ct', 'way', 'pkwy', 'trl', 'pl', 'cir', 'hwy', 'ter', 'sq', 'loop', 'run', 'pass', 'pike', 'row', 'walk'];
+
+/**
+ * Doubt for a street whose last word is one letter off a street type without being one
+ * ("Park Til" for "Park Trl"): OCR slipped in it, perhaps the same way twice.
+ */
+export function streetTypeDoubt(line1: string): number {
+  const last = line1.replace(/,?\s+(apt|unit|ste|suite|#)\.?\s*\S+$/i, '').split(/\s+/).pop()!.replace(/[.,;]+$/, '').toLowerCase();
+  if (!/^[a-z]{2,4}$/.test(last) || STREET_TYPES.includes(last) || /^(street|avenue|road|drive|lane|court|place|trail|circle)$/.test(last)) return 0;
+  return STREET_TYPES.some((t) => t.length >= 2 && levenshtein(last, t) === 1 && last.length >= t.length) ? 0.25 : 0;
+}
+
 /** A street line, and the city/state/ZIP when they follow on the same line. */
 export function readAddress(input: readonly Word[]): ReadValue[] {
   if (input.length === 0) return [];
@@ -359,7 +371,7 @@ export function readAddress(input: readonly Word[]): ReadValue[] {
     if (tail.length && words[cut - 1]!.text.endsWith(',')) {
       const lineWords = words.slice(0, cut);
       const line1 = lineWords.map((w) => w.text).join(' ').replace(/,$/, '');
-      return [{ key: 'patient.address.line1', value: joinSplitWords(line1), words: lineWords, repairs: fixes + (joinSplitWords(line1) === line1 ? 0 : 1), doubt: 0 }, ...tail];
+      return [{ key: 'patient.address.line1', value: joinSplitWords(line1), words: lineWords, repairs: fixes + (joinSplitWords(line1) === line1 ? 0 : 1), doubt: streetTypeDoubt(line1) }, ...tail];
     }
   }
   // "12 Oak St Austin TX 78701": the street ends at its type word or unit.
@@ -381,7 +393,7 @@ export function readAddress(input: readonly Word[]): ReadValue[] {
   const line1 = text.replace(/[,;]$/, '');
   if (line1.length > 60) return [];
   const joined = joinSplitWords(line1);
-  return [{ key: 'patient.address.line1', value: joined, words: [...words], repairs: fixes + (joined === line1 ? 0 : 1), doubt: 0 }];
+  return [{ key: 'patient.address.line1', value: joined, words: [...words], repairs: fixes + (joined === line1 ? 0 : 1), doubt: streetTypeDoubt(joined) }];
 }
 
 function readCity(words: readonly Word[]): ReadValue | null {
