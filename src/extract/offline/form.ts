@@ -622,8 +622,10 @@ export function readForm(page: PageInfo, today: Date, offPage: boolean, stats?: 
       if (r.target === 'referral.diagnosisCodes') {
         // Code-shaped writing under a diagnosis label that reads as no code ("796.641" for
         // Z96.641 off the bundled list): the codes are there, unread (not counted in `unread`).
-        // A code whose letter OCR read as a bracket ("(43.909") is one too.
-        if (words.some((w) => /^[([{|]?[A-Z0-9$]?\d{1,2}[0-9A-Z]?\.[0-9A-Z]{1,4}[)\],;]?$/.test(w.text))) stats.unreadKeys.add('referral.diagnosisCodes');
+        // A code whose letter OCR read as a bracket ("(43.909") is one too, or a digit as "@" ("M@6.9").
+        // Under the label too, when what was tried first was the row above a caption.
+        const seen = below ? words : [...words, ...valueBelow(occ, page, occs, 2)];
+        if (seen.some((w) => /^[([{|]?[A-Z0-9$]?[\d@]{1,2}[0-9A-Z@]?\.[0-9A-Z@]{1,4}[)\],;]?$/.test(w.text))) stats.unreadKeys.add('referral.diagnosisCodes');
       } else if (!titleWords) {
         // Garbled: three or more letters or digits (specks, "|", "oo", are a blank field's marks),
         // and not the next caption (a blank "ST" cell beside "Zip Code"). An option row is

@@ -89,6 +89,10 @@ describe('fragile readings are capped below the gate', () => {
     const bracket = makeLayout([page([...noCode, [60, 155, 'ICD-10 Codes: (43.909']], 'ocr')], 'tiff');
     for (const b of bracket.pages[0]!.blocks) for (const l of b.lines) for (const w of l.words) w.reread = w.text;
     expect(extractOffline(bracket, { reviewThreshold: 0.95, today }).notes?.['lostValues']).toBe(1);
+    // ... and one with a digit read as "@" (M06.9 as "M@6.9").
+    const at = makeLayout([page([...noCode, [60, 155, 'Diagnosis.....,.... M@6.9']], 'ocr')], 'tiff');
+    for (const b of at.pages[0]!.blocks) for (const l of b.lines) for (const w of l.words) w.reread = w.text;
+    expect(extractOffline(at, { reviewThreshold: 0.95, today }).notes?.['lostValues']).toBe(1);
   });
 
   it('a patient stamp in the footer corroborates the OCR-read name and DOB', () => {
