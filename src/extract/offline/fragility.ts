@@ -92,8 +92,13 @@ export function pageFacts(page: PageInfo): PageFacts {
     // Options stand in a short row of their own; a sentence ("splinted in urgent care") offers none.
     if (s.words.length <= 12) for (const o of urgencyOptions(s.text.replace(/urgent\s+care/gi, ''))) options.add(o);
     if (MARKED_URGENCY.test(s.text)) markInText = true;
-    const sp = findSpecialty(s.text);
-    if (sp) specialties.add(sp.value.toLowerCase());
+    // One specialty a line, or every one of a row of boxed options ("[ ] Cardiology, ☐ Dermatology, [X] ...").
+    const boxed = /☐|☒|☑|\[|\]/.test(s.text);
+    let rest = s.text;
+    for (let sp = findSpecialty(rest); sp; sp = boxed ? findSpecialty(rest) : null) {
+      specialties.add(sp.value.toLowerCase());
+      rest = rest.slice(sp.index + sp.value.length);
+    }
   }
   const ocr = page.source === 'ocr';
   return { ocr, urgencyOptions: options.size, urgencyMarkInText: markInText, specialties: specialties.size, urgencyAllEmpty: ocr && urgencyBoxesEmpty(page) };

@@ -381,6 +381,13 @@ describe('a choice the form offers but we could not read', () => {
     expect(x.gate?.lowFields).toBeNull();
   });
 
+  it('holds the document when the checked option of a boxed row reads as no specialty ("[X] Urolo", cut at the edge)', () => {
+    const x = run([[60, 240, 'Referred To: [ ] Cardiology, ☐ Dermatology, [ ] Orthopedics, [X] Urolo']]);
+    expect(x.fields['referral.specialty']).toBeUndefined();
+    expect(x.notes?.['unreadChoices']).toBe(1);
+    expect(x.needsReview).toBe(true);
+  });
+
   it('counts nothing unread when the mark is there', () => {
     const x = run([[60, 240, 'Specialty Requested:'], [60, 254, '☐ Cardiology'], [200, 254, '☒ Dermatology'], [340, 254, '☐ Neurology']]);
     expect(x.fields['referral.specialty']?.value).toBe('Dermatology');
