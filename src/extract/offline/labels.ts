@@ -196,9 +196,9 @@ function wordMatches(labelWord: string, norm: string): 'exact' | 'fuzzy' | null 
   return null;
 }
 
-const OCR_PAIRS: ReadonlyArray<readonly [string, string]> = [['ri', 'n'], ['rn', 'm'], ['m', 'rn'], ['cl', 'd'], ['ci', 'd'], ['li', 'h'], ['vv', 'w'], ['w', 'vv']];
+const OCR_PAIRS: ReadonlyArray<readonly [string, string]> = [['ri', 'n'], ['rn', 'm'], ['m', 'rn'], ['cl', 'd'], ['ci', 'd'], ['li', 'h'], ['vv', 'w'], ['w', 'vv'], ['w', 'vi']];
 
-/** A clean label word as OCR may write it: one kind of letter-pair slip (rn/m, ri/n, cl/d, ci/d, li/h, vv/w), wherever it occurs. */
+/** A clean label word as OCR may write it: one kind of letter-pair slip (rn/m, ri/n, cl/d, ci/d, li/h, vv/w, vi/w), wherever it occurs. */
 export function ocrPairVariants(word: string): string[] {
   return OCR_PAIRS.filter(([from]) => word.includes(from)).map(([from, to]) => word.split(from).join(to));
 }

@@ -307,6 +307,7 @@ describe('signatures and OCR slips in labels', () => {
   it('matches labels whose letter pairs OCR merged ("Refernng")', () => {
     expect(ocrPairVariants('referring')).toContain('refernng');
     expect(ocrPairVariants('physician')).toContain('physidan');
+    expect(ocrPairVariants('written')).toContain('viritten');
     expect(ocrPairVariants('patient')).toEqual([]);
     const v = values(doc(form([]).map((p): Piece => (p[2].startsWith('Referring Physician') ? [60, 168, 'Refernng Physician: Tomas Virel, MD'] : p))));
     expect(v['referringProvider.name']).toBe('Tomas Virel');
