@@ -558,7 +558,9 @@ export function readForm(page: PageInfo, today: Date, offPage: boolean, stats?: 
     }
     if (textual) words = firstSentence(words);
     if (words.length === 0) {
-      if (stats && r.target !== 'referredTo' && r.method !== 'generic') noteUnread(stats, r.target, false);
+      // A sex is one letter, which OCR drops more often than any other value ("X" above its
+      // caption): on a scan an empty sex cell is more likely lost than blank.
+      if (stats && r.target !== 'referredTo' && r.method !== 'generic') noteUnread(stats, r.target, r.target === 'patient.sex' && page.source === 'ocr');
       continue;
     }
     const target = r.target === 'referredTo' ? 'referral.specialty' : r.target;

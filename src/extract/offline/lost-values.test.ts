@@ -51,6 +51,17 @@ describe('values no reader placed', () => {
     expect(got.needsReview).toBe(true);
   });
 
+  it('holds a scan whose sex cell is empty (OCR drops a lone letter), not a text layer', () => {
+    // Nothing over or under the Sex caption (its column holds no other row).
+    const noSex = stacked(['Phone', 'Street Address', 'City/State/ZIP']).filter((p) => !['Female', 'Mesa, AZ 85201', 'City/State/ZIP', '8841207', 'Group Number'].includes(p[2]));
+    const scan = extractOffline(ocrLayout(noSex), { reviewThreshold: 0.95, today });
+    expect(scan.fields['patient.sex']).toBeUndefined();
+    expect(scan.notes?.lostValues).toBe(1);
+    expect(scan.needsReview).toBe(true);
+    const text = extractOffline(makeLayout([piecesPage(1, noSex)], 'pdf'), { reviewThreshold: 0.95, today });
+    expect(text.notes?.lostValues).toBe(0);
+  });
+
   it('names nothing when the captions were read and the values placed', () => {
     const layout = ocrLayout(stacked(['Phone', 'Street Address', 'City/State/ZIP']));
     const got = extractOffline(layout, { reviewThreshold: 0.95, today });
