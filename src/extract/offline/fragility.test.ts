@@ -48,6 +48,20 @@ describe('fragile readings are capped below the gate', () => {
     expect(ocr.needsReview).toBe(true);
   });
 
+  it('an OCR-read phone OCR was unsure of stays held though the second reading agrees; a sure one passes', () => {
+    const scan = (phoneConf: number) => {
+      const layout = makeLayout([page([...BASE, [60, 170, 'Patient Phone: 555-201-3344']], 'ocr')], 'tiff');
+      for (const b of layout.pages[0]!.blocks) for (const l of b.lines) for (const w of l.words) {
+        w.reread = w.text;
+        if (w.text === '555-201-3344') w.confidence = phoneConf;
+      }
+      return extractOffline(layout, { reviewThreshold: 0.95, today }).fields['patient.phone']!;
+    };
+    expect(scan(0.65).value).toBe('5552013344');
+    expect(scan(0.65).confidence).toBeLessThan(0.95);
+    expect(scan(0.96).confidence).toBeGreaterThanOrEqual(0.95);
+  });
+
   it('an OCR-read name and DOB that a second reading saw alike pass the gate; one that differs stays held', () => {
     const layout = makeLayout([page(BASE, 'ocr')], 'tiff');
     const words = layout.pages[0]!.blocks.flatMap((b) => b.lines.flatMap((l) => l.words));
