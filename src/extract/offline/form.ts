@@ -216,7 +216,8 @@ function sectionOf(occ: Occurrence, anchors: Occurrence[], page: PageInfo): Sect
     const aligned = Math.abs(a.seg.bbox[0] - occ.x0) <= tol || Math.abs(a.seg.bbox[0] - occ.seg.bbox[0]) <= tol;
     const lineAbove = !sameSeg && aligned && a.y0 < occ.y0 - 1 && occ.y0 - a.y0 < lineHeight(occ.seg) * 1.8;
     if (!inColumn(a) && !lineAbove && !(Math.abs(a.y0 - top) < 1 && a.x0 <= occ.x0 + tol)) continue;
-    const dy = Math.max(0, occ.y0 - a.y0);
+    // The labels of one run-on line share its height (OCR boxes of its words jitter by a unit or two).
+    const dy = Math.max(0, occ.y0 - (lineAbove ? a.seg.bbox[1] : a.y0));
     if (dy > page.height * 0.5) continue;
     // The run-on line just above reads in order wherever its labels stand: no penalty for sitting left.
     const d = dy + (lineAbove ? 0 : 0.5 * Math.max(0, occ.x0 - a.x0)) - (sameSeg ? 1000 : 0) - (lineAbove ? 0.01 * a.match.start : 0);
