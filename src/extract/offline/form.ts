@@ -6,7 +6,7 @@
  */
 import type { FieldKey } from '../fields.ts';
 import { inMargin, minConfidence, wordsBox, type Candidate, type Method } from './candidates.ts';
-import { matchLabelAt, type LabelMatch, type Section, type Slot } from './labels.ts';
+import { COLON_SPECK, matchLabelAt, type LabelMatch, type Section, type Slot } from './labels.ts';
 import { lineHeight, type PageInfo, type Segment, type Word } from './segments.ts';
 import { readValue, STRICT_KEYS } from './values.ts';
 import { countDigitFixes, normalizeZip } from '../normalize/index.ts';
@@ -165,7 +165,7 @@ function findOccurrences(page: PageInfo): Occurrence[] {
     for (const [k, m] of found.entries()) {
       const next = found[k + 1];
       const words = ws.slice(m.start, m.end);
-      const rest = ws.slice(m.end, next ? next.start : ws.length).filter((w) => !/^([:|]|[=~\-_'"`,.]{1,2}[:;])$/.test(w.text));
+      const rest = ws.slice(m.end, next ? next.start : ws.length).filter((w) => !/^[:|]$/.test(w.text) && !COLON_SPECK.test(w.text));
       if (rest[0]) rest[0] = { ...rest[0], text: rest[0].text.replace(/^:/, '') };
       const b = wordsBox(words);
       out.push({ seg, match: m, words, rest: rest.filter((w) => w.text.length > 0), x0: b[0], y0: b[1], x1: b[2], y1: b[3] });
@@ -219,8 +219,9 @@ function sectionOf(occ: Occurrence, anchors: Occurrence[], page: PageInfo): Sect
     // The labels of one run-on line share its height (OCR boxes of its words jitter by a unit or two).
     const dy = Math.max(0, occ.y0 - (lineAbove ? a.seg.bbox[1] : a.y0));
     if (dy > page.height * 0.5) continue;
-    // The run-on line just above reads in order wherever its labels stand: no penalty for sitting left.
-    const d = dy + (lineAbove ? 0 : 0.5 * Math.max(0, occ.x0 - a.x0)) - (sameSeg ? 1000 : 0) - (lineAbove ? 0.01 * a.match.start : 0);
+    // The run-on line just above reads in order wherever its labels stand: no penalty for sitting
+    // left, and its later labels win.
+    const d = (lineAbove ? dy - 0.01 * a.match.start : dy + 0.5 * Math.max(0, occ.x0 - a.x0)) - (sameSeg ? 1000 : 0);
     if (!best || d < best.d) best = { d, s };
   }
   return best?.s ?? null;

@@ -235,6 +235,9 @@ export function looseWordMatch(labelWord: string, norm: string): boolean {
   return false;
 }
 
+/** A speck OCR put before a label's colon, read as a word of its own ("Fax =: 614 ..."): the colon. */
+export const COLON_SPECK = /^[=~\-_'"`,.]{1,2}[:;]$/;
+
 export interface LabelMatch {
   def: LabelDef;
   start: number;
@@ -316,8 +319,8 @@ export function matchLabelAt(words: readonly Word[], i: number): LabelMatch | nu
     }
     const last = words[end - 1]!;
     // OCR often reads a colon as a semicolon ("Provider; Dr. ...").
-    // A speck OCR put before the colon ("Fax =: 614 ...") is the colon too.
-    const colon = /[:;]$|[._…]{3,}$/.test(last.text) || /^([:;]|[._…]{3,}|[=~\-_'"`,.]{1,2}[:;]$)/.test(words[end]?.text ?? '');
+    const next = words[end]?.text ?? '';
+    const colon = /[:;]$|[._…]{3,}$/.test(last.text) || /^([:;]|[._…]{3,})/.test(next) || COLON_SPECK.test(next);
     const m: LabelMatch = { def, start: i, end, colon, fuzzy };
     // Longest label first, but an exactly read label beats a loosely read one of as many words.
     const weight = def.words.length - (loose ? 0.5 : 0);

@@ -31,6 +31,17 @@ function ocrLayout(pieces: Piece[]) {
   return makeLayout([piecesPage(1, pieces, { source: 'ocr', ocrConfidence: 0.96 })], 'tiff');
 }
 
+/** An EHR referral order whose member ID follows the payer after `caption` on the same line. */
+function referralOrder(caption: string) {
+  return ocrLayout([
+    [122, 90, 'Referral Order', 14],
+    [122, 232, 'Pt Name: Sato, Mireille'], [122, 268, 'DOB: 12/7/65 Sex: F'],
+    [122, 340, `Ins: Harborline Health ${caption} 36109083487`],
+    [121, 375, 'Referring: Okoro, Tamsin DO'],
+    [121, 520, 'Reason for Consultation: Suspected obstructive sleep apnea'],
+  ]);
+}
+
 describe('values no reader placed', () => {
   it('names the fields of bare phone, street and city lines whose captions OCR garbled', () => {
     const layout = ocrLayout(stacked(['Phune', 'Sweet Adress', 'Cty/Stane/Z.P']));
@@ -71,13 +82,7 @@ describe('values no reader placed', () => {
   });
 
   it('names the identifier after a caption no reader knew, and ends the payer before it', () => {
-    const layout = ocrLayout([
-      [122, 90, 'Referral Order', 14],
-      [122, 232, "Pt Name: Sato, Mireille"], [122, 268, 'DOB: 12/7/65 Sex: F'],
-      [122, 340, 'Ins: Harborline Health lD: 36109083487'],
-      [121, 375, 'Referring: Okoro, Tamsin DO'],
-      [121, 520, 'Reason for Consultation: Suspected obstructive sleep apnea'],
-    ]);
+    const layout = referralOrder('lD:');
     const keys = lostValueKeys(buildPages(layout)[0]!, offlineCandidates(layout, today).candidates);
     expect(keys.has('insurance.memberId')).toBe(true);
     const got = extractOffline(layout, { reviewThreshold: 0.95, today });
@@ -86,13 +91,7 @@ describe('values no reader placed', () => {
   });
 
   it('reads the identifier after "1D:" (a digit for the I) as the member ID, from a less sure label, and holds it', () => {
-    const layout = ocrLayout([
-      [122, 90, 'Referral Order', 14],
-      [122, 232, "Pt Name: Sato, Mireille"], [122, 268, 'DOB: 12/7/65 Sex: F'],
-      [122, 340, 'Ins: Harborline Health 1D: 36109083487'],
-      [121, 375, 'Referring: Okoro, Tamsin DO'],
-      [121, 520, 'Reason for Consultation: Suspected obstructive sleep apnea'],
-    ]);
+    const layout = referralOrder('1D:');
     const got = extractOffline(layout, { reviewThreshold: 0.95, today });
     expect(got.fields['insurance.payer']?.value).toBe('Harborline Health');
     expect(got.fields['insurance.memberId']?.value).toBe('36109083487');

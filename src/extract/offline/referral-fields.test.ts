@@ -26,6 +26,11 @@ function fields(layout: DocumentLayout) {
   return extractOffline(layout, { reviewThreshold: 0.95, today }).fields;
 }
 
+/** The pieces as a scanned page, every word read by OCR at 0.95. */
+function scan(pieces: Piece[]): DocumentLayout {
+  return makeLayout([piecesPage(1, pieces, { source: 'ocr', ocrConfidence: 0.95 })], 'tiff');
+}
+
 function values(layout: DocumentLayout): Record<string, unknown> {
   return Object.fromEntries(Object.entries(fields(layout)).map(([k, f]) => [k, f!.value]));
 }
@@ -511,8 +516,7 @@ describe('an EHR printout of run-on lines', () => {
       [50, 125, 'Tel: 555-201-3344 Return Fax: (555)201-3345'],
       [50, 140, 'Reason for Consultation: Screening colonoscopy'],
     ];
-    const scanned = makeLayout([piecesPage(1, printout, { source: 'ocr', ocrConfidence: 0.95 })], 'tiff');
-    const got = values(scanned);
+    const got = values(scan(printout));
     expect(got['referringProvider.fax']).toBe('5552013345');
     expect(got['referringProvider.phone']).toBe('5552013344');
     expect(got['insurance.memberId']).toBe('PWH55501234');
@@ -528,7 +532,7 @@ describe('an EHR printout of run-on lines', () => {
       [50, 140, 'Tel: (555) 890-3910 Fax: 555 417 6367'],
       [50, 155, 'Reason: Palpitations and abnormal ECG'],
     ];
-    const got = values(makeLayout([piecesPage(1, printout, { source: 'ocr', ocrConfidence: 0.95 })], 'tiff'));
+    const got = values(scan(printout));
     expect(got['referringProvider.fax']).toBe('5554176367');
   });
 });
@@ -551,7 +555,7 @@ describe('sections in letters', () => {
 });
 
 describe('labels OCR blurred', () => {
-  const scanned = (line: string) => makeLayout([piecesPage(1, form([[60, 236, line]]), { source: 'ocr', ocrConfidence: 0.95 })], 'tiff');
+  const scanned = (line: string) => scan(form([[60, 236, line]]));
 
   it('reads "1D:" as the ID label, as a less sure label', () => {
     const { chosen } = offlineChosen(scanned('1D: H987 740 627'), today);

@@ -352,7 +352,7 @@ const STREET_TYPES = ['st', 'ave', 'rd', 'dr', 'ln', 'blvd', 'ct', 'way', 'pkwy'
 export function streetTypeDoubt(line1: string): number {
   const last = line1.replace(/,?\s+(apt|unit|ste|suite|#)\.?\s*\S+$/i, '').split(/\s+/).pop()!.replace(/[.,;]+$/, '').toLowerCase();
   if (!/^[a-z]{2,4}$/.test(last) || STREET_TYPES.includes(last) || /^(street|avenue|road|drive|lane|court|place|trail|circle)$/.test(last)) return 0;
-  return STREET_TYPES.some((t) => t.length >= 2 && levenshtein(last, t) === 1 && last.length >= t.length) ? 0.25 : 0;
+  return STREET_TYPES.some((t) => levenshtein(last, t) === 1 && last.length >= t.length) ? 0.25 : 0;
 }
 
 /** A street line, and the city/state/ZIP when they follow on the same line. */
@@ -515,11 +515,12 @@ function urgencyFromRow(input: readonly Word[]): ReadValue | null {
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     const glued = /^(\[x\]|☒|☑|■|\(x\))(.+)$/i.exec(w.text);
-    const value = normalizeUrgency((glued ? glued[2]! : w.text).replace(/[,;:]$/, '')) ?? misreadOption(w);
+    const read = normalizeUrgency((glued ? glued[2]! : w.text).replace(/[,;:]$/, ''));
+    const value = read ?? misreadOption(w);
     if (!value) continue;
     const prev = words[i - 1];
     const marked = glued ? true : prev ? boxOf(prev.text) : null;
-    options.push({ value, word: w, marked, misread: !normalizeUrgency((glued ? glued[2]! : w.text).replace(/[,;:]$/, '')) });
+    options.push({ value, word: w, marked, misread: read === null });
   }
   if (!options.length) return null;
   // A checked box before a word that reads as no option ("[X] Uigent"): the marked option is unread.
