@@ -161,7 +161,7 @@ export function offlineChosen(layout: DocumentLayout, today: Date): { cls: Class
     }
   }
   for (const ch of Object.values(chosen)) {
-    let verdict = rereadVerdict(layout.pages.find((p) => p.pageNumber === ch.candidate.page), ch.candidate.bbox);
+    let verdict = rereadVerdict(layout.pages.find((p) => p.pageNumber === ch.candidate.page), ch.candidate.bbox, { key: ch.candidate.key, value: ch.candidate.value, today });
     // A checklist's choice is in its boxes: both readings must show the same marks and option
     // words (checklist.ts), and an option row read from its marks the same choice (values.ts); a
     // box glyph the second reading glued to the option's word ("XM", "Urgent0]") changes neither.

@@ -30,6 +30,17 @@ describe('rereadVerdict', () => {
     expect(rereadVerdict(page([w('Marigold', 60, 110, ''), w('Trail', 115, 150, 'MarigoIdTrail')]), valueBox)).toBe('differ');
   });
 
+  it('agrees on a coded value when the field\'s own reader gives the same value from the second reading', () => {
+    const today = new Date('2026-11-01T00:00:00Z');
+    const dx = page([w('E11.65', 60, 110, 'El1.65')]);
+    expect(rereadVerdict(dx, valueBox)).toBe('differ');
+    expect(rereadVerdict(dx, valueBox, { key: 'referral.diagnosisCodes', value: ['E11.65'], today })).toBe('agree');
+    expect(rereadVerdict(page([w('1D', 60, 80, 'ID')]), valueBox, { key: 'patient.address.state', value: 'ID', today })).toBe('agree');
+    // A different digit stays a difference; a name is compared by its letters only.
+    expect(rereadVerdict(page([w('06/07/03', 60, 120, '06/07/08')]), valueBox, { key: 'patient.dob', value: '2003-06-07', today })).toBe('differ');
+    expect(rereadVerdict(page([w('Aaliyah', 60, 120, 'AaIiyah')]), valueBox, { key: 'patient.firstName', value: 'Aaliyah', today })).toBe('differ');
+  });
+
   it('only looks at the words under the value (its label may read differently)', () => {
     expect(rereadVerdict(page([w('D0B:', 10, 50, 'DOB'), w('Smith', 60, 120, 'Smith')]), valueBox)).toBe('agree');
   });

@@ -4,7 +4,11 @@
  * spacing differences ("S52.501A" / "S52501A", "03/1 4/1962") do not change a
  * value, a different glyph does.
  */
+import type { FieldKey, FieldValue } from '../fields.ts';
 import type { BBox, LayoutPage } from '../layout.ts';
+import { sameValue } from './confidence.ts';
+import type { Word } from './segments.ts';
+import { readValue } from './values.ts';
 
 export type RereadVerdict = 'agree' | 'differ';
 
@@ -22,9 +26,10 @@ function overlapsMostly(a: BBox, b: BBox): boolean {
  * 'differ' when any was read differently; undefined on a text layer, or when a
  * word was not read twice.
  */
-export function rereadVerdict(page: LayoutPage | undefined, bbox: BBox): RereadVerdict | undefined {
+export function rereadVerdict(page: LayoutPage | undefined, bbox: BBox, value?: { key: FieldKey; value: FieldValue; today: Date }): RereadVerdict | undefined {
   if (!page || page.source !== 'ocr') return undefined;
   let words = 0;
+  const again: Word[] = [];
   let first = '';
   let second = '';
   for (const block of page.blocks) {
@@ -36,11 +41,24 @@ export function rereadVerdict(page: LayoutPage | undefined, bbox: BBox): RereadV
         words += 1;
         first += canon(w.text);
         second += canon(w.reread);
+        if (w.reread.trim()) again.push({ text: w.reread.trim(), norm: w.reread.trim().toLowerCase(), bbox: w.bbox, confidence: w.confidence });
       }
     }
   }
   if (words === 0) return undefined;
   // Compared as one run of characters: a second reading that glued two words ("CommunityHealth",
   // given to one word's box and none to the other's) read the same letters.
-  return first === second ? 'agree' : 'differ';
+  if (first === second) return 'agree';
+  // Coded values (digits, codes, a state): the second reading, read by the field's own
+  // reader, gives the same value ("E11.65" / "El1.65", "A1463231" / "Al463231").
+  if (value && VALUE_CHECKED.has(value.key)) {
+    const read = readValue(value.key, again, value.today)[0];
+    if (read && read.key === value.key && sameValue(value.key, read.value, value.value)) return 'agree';
+  }
+  return 'differ';
 }
+
+const VALUE_CHECKED: ReadonlySet<FieldKey> = new Set([
+  'patient.dob', 'referral.date', 'patient.phone', 'referringProvider.phone', 'referringProvider.fax', 'insurance.memberId',
+  'insurance.groupNumber', 'patient.mrn', 'patient.address.postalCode', 'referringProvider.npi', 'referral.diagnosisCodes', 'patient.address.state',
+]);
