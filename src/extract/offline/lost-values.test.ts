@@ -99,6 +99,37 @@ describe('values no reader placed', () => {
     expect(got.needsReview).toBe(true);
   });
 
+  it('names the ID fields for a bare identifier under a caption no reader knew, unless the same identifier was read elsewhere', () => {
+    const pieces = (caption: string): Piece[] => [
+      ...stacked(['Phone', 'Street Address', 'City/State/ZIP']),
+      [43, 205, caption, 6], [43, 216, 'XK4471902', 9],
+    ];
+    const layout = ocrLayout(pieces('Subscriber'));
+    const keys = lostValueKeys(buildPages(layout)[0]!, offlineCandidates(layout, today).candidates);
+    expect([...keys].sort()).toEqual(['insurance.groupNumber', 'insurance.memberId', 'patient.mrn']);
+    expect(extractOffline(layout, { reviewThreshold: 0.95, today }).notes?.lostValues).toBeGreaterThan(0);
+    // A date and a ZIP+4 have an identifier's shape but are not one.
+    for (const value of ['05-22-2026', '85201-4410']) {
+      const other = ocrLayout([...stacked(['Phone', 'Street Address', 'City/State/ZIP']), [43, 205, 'Subscriber', 6], [43, 216, value, 9]]);
+      expect(lostValueKeys(buildPages(other)[0]!, offlineCandidates(other, today).candidates).size).toBe(0);
+    }
+    // The member ID labelled on a later line: the bare copy is not lost.
+    const read = ocrLayout([...pieces('Subscriber'), [43, 420, 'Member ID: XK4471902']]);
+    expect(lostValueKeys(buildPages(read)[0]!, offlineCandidates(read, today).candidates).size).toBe(0);
+  });
+
+  it('names the diagnosis codes for a listed code opening a line under a caption OCR garbled', () => {
+    const layout = ocrLayout([
+      ...stacked(['Phone', 'Street Address', 'City/State/ZIP']),
+      [43, 420, 'ICD-19 CODES', 6], [43, 431, '647.33 - Obstructive sleep apnea (adult) (pediatric)', 9],
+    ]);
+    const candidates = offlineCandidates(layout, today).candidates;
+    expect(candidates.some((c) => c.key === 'referral.diagnosisCodes')).toBe(false);
+    expect([...lostValueKeys(buildPages(layout)[0]!, candidates)]).toEqual(['referral.diagnosisCodes']);
+    const got = extractOffline(layout, { reviewThreshold: 0.95, today });
+    expect(got.needsReview).toBe(true);
+  });
+
   it('leaves the letterhead and a text layer alone', () => {
     const text = makeLayout([piecesPage(1, stacked(['Phune', 'Sweet Adress', 'Cty/Stane/Z.P']))], 'pdf');
     expect(lostValueKeys(buildPages(text)[0]!, []).size).toBe(0);

@@ -1,12 +1,14 @@
 /**
  * Values the referral page shows that no reader placed: a bare phone number, street or
  * "City, ST ZIP" line (its ZIP perhaps misread) in the body of an OCR'd page whose caption OCR garbled beyond
- * recognition ("Phune", "City/Stane/Z.P"), or an identifier after a caption no reader
- * knew ("Molina Healthcare 1D: 36109083487"). Such a line means a field the document gives
+ * recognition ("Phune", "City/Stane/Z.P"), an identifier after or under a caption no reader
+ * knew ("Molina Healthcare 1D: 36109083487", "ACCT #" over "67220704"), or a listed diagnosis
+ * code opening a line under a garbled caption. Such a line means a field the document gives
  * may be missing from the extraction, so when that field is missing a person looks.
  */
 import type { FieldKey } from '../fields.ts';
 import { parseCityStateZip } from '../normalize/address.ts';
+import { isCommonIcd10, normalizeIcd10, repairCategoryLetter } from '../normalize/icd10.ts';
 import { boxesOverlap, type Candidate } from './candidates.ts';
 import { matchLabelAt } from './labels.ts';
 import type { PageInfo, Segment } from './segments.ts';
@@ -19,6 +21,16 @@ const ID_KEYS: readonly FieldKey[] = ['insurance.memberId', 'patient.mrn'];
 /** An identifier's shape: six or more letters and digits, at least five of them digits. */
 const ID_SHAPED = (t: string) => /^[A-Za-z0-9-]{6,}$/.test(t) && (t.match(/\d/g) ?? []).length >= 5;
 const CITY_KEYS: readonly FieldKey[] = ['patient.address.city', 'patient.address.state', 'patient.address.postalCode'];
+const alnum = (s: string) => s.replace(/[^A-Za-z0-9]/g, '').toUpperCase();
+/** Dates and ZIP+4 have an identifier's shape too. */
+const DATE_OR_ZIP = /^(\d{1,4}[-.]\d{1,2}[-.]\d{1,4}|\d{5}-\d{4})$/;
+
+/** A listed ICD-10 code, as written or with its category letter read as a digit ("647.33"). */
+function listedCode(token: string): boolean {
+  const t = token.replace(/[,;:]$/, '');
+  const code = repairCategoryLetter(t)?.code ?? (/^[A-Z]/i.test(t) ? normalizeIcd10(t)?.code : undefined);
+  return code !== undefined && isCommonIcd10(code);
+}
 
 /** What kind of value a bare segment is, by its whole text. */
 function kindOf(seg: Segment): readonly FieldKey[] {
@@ -29,6 +41,11 @@ function kindOf(seg: Segment): readonly FieldKey[] {
   // "Boise, ID 837608": a city and state before a ZIP OCR gave a digit too many or too few.
   const zipless = /^(.*[A-Za-z.,])\s+\d{4,9}$/.exec(text);
   if (zipless && parseCityStateZip(`${zipless[1]} 10001`)) return CITY_KEYS;
+  // A bare identifier ("67220704", "XG352083048") whose caption no reader knew ("ACCT #", "Subscriber").
+  if (ID_SHAPED(text) && !DATE_OR_ZIP.test(text)) return [...ID_KEYS, 'insurance.groupNumber'];
+  // A listed diagnosis code opening a line ("G47.33 - Obstructive sleep apnea") under a caption OCR garbled.
+  const first = seg.words[0]?.text ?? '';
+  if (/\d/.test(first) && listedCode(first)) return ['referral.diagnosisCodes'];
   return [];
 }
 
@@ -52,6 +69,9 @@ export function lostValueKeys(page: PageInfo, candidates: readonly Candidate[]):
     const keys = kindOf(seg);
     if (keys.length === 0) continue;
     if (candidates.some((c) => c.page === page.pageNumber && boxesOverlap(c.bbox, seg.bbox))) continue;
+    // An identifier some reader took, the same, from another place (a later page's labelled copy).
+    const bare = alnum(seg.text);
+    if (keys.includes('patient.mrn') && candidates.some((c) => typeof c.value === 'string' && alnum(c.value) === bare)) continue;
     for (const k of keys) out.add(k);
   }
   return out;

@@ -291,6 +291,9 @@ describe('diagnosis codes', () => {
     expect(values(doc(form([[60, 236, 'Diagnosis: (M54. 50). F411']])))['referral.diagnosisCodes']).toEqual(['M54.50', 'F41.1']);
     expect(values(doc(form([[60, 236, 'ICD-10: $83.241A']])))['referral.diagnosisCodes']).toEqual(['S83.241A']);
     expect(values(doc(form([[60, 236, 'ICD-10: 401.9']])))['referral.diagnosisCodes']).toBeUndefined();
+    // A dot OCR read as a comma inside the code; a comma between two codes still parts them.
+    expect(values(doc(form([[60, 236, 'ICD-10 Codes: M54,50']])))['referral.diagnosisCodes']).toEqual(['M54.50']);
+    expect(values(doc(form([[60, 236, 'ICD-10 Codes: M54.50, F41.1']])))['referral.diagnosisCodes']).toEqual(['M54.50', 'F41.1']);
     const letter = values(doc([
       [50, 40, 'Marlow Creek Physicians', 14],
       [50, 124, 'I am referring Mr. Otto Brandvik (DOB 4/2/1961) to your practice for knee locking.'],

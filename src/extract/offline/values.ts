@@ -425,6 +425,11 @@ export function readDiagnosisCodes(words: readonly Word[]): ReadValue | null {
       parts.push(next);
       i++;
     }
+    // "M54,50": a dot OCR read as a comma inside the code.
+    if (/^[A-Z][0-9][0-9A-Z],[0-9A-Z]{1,4}$/i.test(raw)) {
+      raw = raw.replace(',', '.');
+      repairs++;
+    }
     const fixed = repairCategoryLetter(raw);
     if (fixed) {
       if (!codes.includes(fixed.code)) codes.push(fixed.code);
