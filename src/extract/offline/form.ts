@@ -163,7 +163,12 @@ function findOccurrences(page: PageInfo): Occurrence[] {
       i++;
     }
     for (const [k, m] of found.entries()) {
-      const next = found[k + 1];
+      let next = found[k + 1];
+      // "Insurance Company: Medicare ID: 1EG4TE5MK73": the plan's name opens the next label.
+      if (next && m.def.slot === 'insurance.payer' && next.start === m.end && next.end - next.start >= 2 && /^medica(re|id)$/i.test(ws[next.start]!.text)) {
+        next = { ...next, start: next.start + 1 };
+        found[k + 1] = next;
+      }
       const words = ws.slice(m.start, m.end);
       const rest = ws.slice(m.end, next ? next.start : ws.length).filter((w) => !/^[:|]$/.test(w.text) && !COLON_SPECK.test(w.text));
       if (rest[0]) rest[0] = { ...rest[0], text: rest[0].text.replace(/^:/, '') };

@@ -486,6 +486,14 @@ describe('street types', () => {
     for (const ok of ['2132 Park Trl', '77 Oak St', '10 Pine Ln, Apt 4', '400 Broadway', '12 Elm', '12 Via Roma']) expect(streetTypeDoubt(ok)).toBe(0);
   });
 
+  it('reads OCR\'s capital I after a word\'s capital as an l ("EIm", "BIvd"), counted as a repair', () => {
+    const read = (text: string) => readValue('patient.address.line1', text.split(' ').map((t, i) => ({ text: t, norm: t.toLowerCase(), bbox: [i * 30, 0, i * 30 + 25, 10], confidence: 0.95 })), new Date('2025-11-15T00:00:00Z'))[0]!;
+    expect(read('9948 EIm Trl')).toMatchObject({ value: '9948 Elm Trl', repairs: 1 });
+    expect(read('12 Oak BIvd')).toMatchObject({ value: '12 Oak Blvd', repairs: 1 });
+    expect(read('400 McIntyre Rd')).toMatchObject({ value: '400 McIntyre Rd', repairs: 0 });
+    expect(read('77 I St')).toMatchObject({ value: '77 I St', repairs: 0 });
+  });
+
   it('keeps such a street under the review gate on a scan, even read twice alike', () => {
     const page = piecesPage(1, [[50, 40, 'REFERRAL FORM', 13], [60, 60, 'Patient Name: Doe, Jane A.'], [60, 75, 'DOB: 03/14/1962'],
       [60, 90, 'Address: 2132 Park Til, Boise, ID 83708'], [60, 110, 'Referring Provider: Dr. Sarah Montoya'], [60, 125, 'Reason for Referral: Rash']], { source: 'ocr', ocrConfidence: 0.96 });

@@ -345,6 +345,19 @@ describe('generator', () => {
   });
 });
 
+describe('a plan named in the next label', () => {
+  it('reads "Insurance Company: Medicare ID: ..." as the payer Medicare and its member ID', () => {
+    const got = values(doc(form([[60, 236, 'Insurance Company: Medicare ID: 1EG4TE5MK73']])));
+    expect(got['insurance.payer']).toBe('Medicare');
+    expect(got['insurance.memberId']).toBe('1EG4TE5MK73');
+    // A payer written before the label stays the payer; "Medicare ID" opening its own line is only the ID's label.
+    expect(values(doc(form([[60, 236, 'Insurance Company: Humana Medicare ID: 1EG4TE5MK73']])))['insurance.payer']).toBe('Humana');
+    const own = values(doc(form([[60, 236, 'Medicare ID: 1EG4TE5MK73']])));
+    expect(own['insurance.memberId']).toBe('1EG4TE5MK73');
+    expect(own['insurance.payer']).toBeUndefined();
+  });
+});
+
 describe('labels that only a provider has', () => {
   it('reads a bare "Phone #" after an NPI, in a printout with no section headings, as the office phone', () => {
     const v = values(doc([

@@ -178,6 +178,17 @@ export function joinSplitWords(text: string): string {
 }
 
 /**
+ * A street line in normal form: split words joined, and OCR's capital I for an l after a
+ * word's capital ("EIm", "BIvd", "GIen"): a capital I between a capital and lower case is
+ * no spelling of a street name. Returns the repairs it made.
+ */
+function streetLine(text: string): { value: string; repairs: number } {
+  const joined = joinSplitWords(text);
+  const value = joined.replace(/\b([A-Z])I([a-z]+)\b/g, '$1l$2');
+  return { value, repairs: Number(joined !== text) + Number(value !== joined) };
+}
+
+/**
  * The Medicare Beneficiary Identifier: 11 characters, digit-letter pattern
  * N A AN N A AN N A A N N, letters never S, L, O, I, B or Z. Those letters in an MBI
  * are OCR slips of 5, 1, 0, 1, 8, 2: repaired only when the whole id then fits.
@@ -370,8 +381,8 @@ export function readAddress(input: readonly Word[]): ReadValue[] {
     const tail = readCityStateZip(words.slice(cut));
     if (tail.length && words[cut - 1]!.text.endsWith(',')) {
       const lineWords = words.slice(0, cut);
-      const line1 = lineWords.map((w) => w.text).join(' ').replace(/,$/, '');
-      return [{ key: 'patient.address.line1', value: joinSplitWords(line1), words: lineWords, repairs: fixes + (joinSplitWords(line1) === line1 ? 0 : 1), doubt: streetTypeDoubt(line1) }, ...tail];
+      const line1 = streetLine(lineWords.map((w) => w.text).join(' ').replace(/,$/, ''));
+      return [{ key: 'patient.address.line1', value: line1.value, words: lineWords, repairs: fixes + line1.repairs, doubt: streetTypeDoubt(line1.value) }, ...tail];
     }
   }
   // "12 Oak St Austin TX 78701": the street ends at its type word or unit.
@@ -386,14 +397,14 @@ export function readAddress(input: readonly Word[]): ReadValue[] {
     const tail = readCityStateZip(words.slice(cut));
     if (tail.length) {
       const lineWords = words.slice(0, cut);
-      const line1 = lineWords.map((w) => w.text).join(' ').replace(/,$/, '');
-      return [{ key: 'patient.address.line1', value: joinSplitWords(line1), words: lineWords, repairs: fixes + (joinSplitWords(line1) === line1 ? 0 : 1), doubt: 0.05 }, ...tail];
+      const line1 = streetLine(lineWords.map((w) => w.text).join(' ').replace(/,$/, ''));
+      return [{ key: 'patient.address.line1', value: line1.value, words: lineWords, repairs: fixes + line1.repairs, doubt: 0.05 }, ...tail];
     }
   }
   const line1 = text.replace(/[,;]$/, '');
   if (line1.length > 60) return [];
-  const joined = joinSplitWords(line1);
-  return [{ key: 'patient.address.line1', value: joined, words: [...words], repairs: fixes + (joined === line1 ? 0 : 1), doubt: streetTypeDoubt(joined) }];
+  const street = streetLine(line1);
+  return [{ key: 'patient.address.line1', value: street.value, words: [...words], repairs: fixes + street.repairs, doubt: streetTypeDoubt(street.value) }];
 }
 
 function readCity(words: readonly Word[]): ReadValue | null {
