@@ -36,6 +36,9 @@ describe('rereadVerdict', () => {
     expect(rereadVerdict(dx, valueBox)).toBe('differ');
     expect(rereadVerdict(dx, valueBox, { key: 'referral.diagnosisCodes', value: ['E11.65'], today })).toBe('agree');
     expect(rereadVerdict(page([w('1D', 60, 80, 'ID')]), valueBox, { key: 'patient.address.state', value: 'ID', today })).toBe('agree');
+    // Closed lists: a payer or specialty both readings name alike.
+    expect(rereadVerdict(page([w('Cigha', 60, 110, 'Cigna')]), valueBox, { key: 'insurance.payer', value: 'Cigna', today })).toBe('agree');
+    expect(rereadVerdict(page([w('GI', 60, 80, 'Gl')]), valueBox, { key: 'referral.specialty', value: 'GI', today })).toBe('agree');
     // A different digit stays a difference; a name is compared by its letters only.
     expect(rereadVerdict(page([w('06/07/03', 60, 120, '06/07/08')]), valueBox, { key: 'patient.dob', value: '2003-06-07', today })).toBe('differ');
     expect(rereadVerdict(page([w('Aaliyah', 60, 120, 'AaIiyah')]), valueBox, { key: 'patient.firstName', value: 'Aaliyah', today })).toBe('differ');

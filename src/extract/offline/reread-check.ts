@@ -49,8 +49,10 @@ export function rereadVerdict(page: LayoutPage | undefined, bbox: BBox, value?: 
   // Compared as one run of characters: a second reading that glued two words ("CommunityHealth",
   // given to one word's box and none to the other's) read the same letters.
   if (first === second) return 'agree';
-  // Coded values (digits, codes, a state): the second reading, read by the field's own
-  // reader, gives the same value ("E11.65" / "El1.65", "A1463231" / "Al463231").
+  // Coded values (digits, codes, a state) and names from a closed list (payer, specialty, sex,
+  // priority): the second reading, read by the field's own reader, gives the same value
+  // ("E11.65" / "El1.65", "ID" / "1D", "Cigna" / "Cigha", "GI" / "Gl"). Free text (names,
+  // streets, practices) keeps the letter-for-letter comparison.
   if (value && VALUE_CHECKED.has(value.key)) {
     const read = readValue(value.key, again, value.today)[0];
     if (read && read.key === value.key && sameValue(value.key, read.value, value.value)) return 'agree';
@@ -61,4 +63,5 @@ export function rereadVerdict(page: LayoutPage | undefined, bbox: BBox, value?: 
 const VALUE_CHECKED: ReadonlySet<FieldKey> = new Set([
   'patient.dob', 'referral.date', 'patient.phone', 'referringProvider.phone', 'referringProvider.fax', 'insurance.memberId',
   'insurance.groupNumber', 'patient.mrn', 'patient.address.postalCode', 'referringProvider.npi', 'referral.diagnosisCodes', 'patient.address.state',
+  'insurance.payer', 'referral.specialty', 'patient.sex', 'referral.urgency',
 ]);
