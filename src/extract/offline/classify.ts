@@ -4,7 +4,7 @@
  * sheets are recognised and set aside first: their From/To are offices, and a
  * cover sheet alone is not a referral.
  */
-import { pageText, type PageInfo } from './segments.ts';
+import { pageText, rereadText, type PageInfo } from './segments.ts';
 
 const COVER = [/\bfax\b/i, /\bcover\b/i, /\bto:/i, /\bfrom:/i, /\b(pages|no\.? of pages|# of pages|number of pages)\b/i, /\bconfidential/i, /\bre:/i, /\battn:?/i];
 
@@ -82,6 +82,15 @@ export interface Classification {
   kind: string;
 }
 
+/**
+ * What a page says, for weighing its type: on an OCR'd page both readings, so a cue one
+ * reading garbled ("Lam writing to eter ...") still counts when the other read it.
+ */
+function typeText(page: PageInfo): string {
+  const again = rereadText(page);
+  return again ? `${pageText(page)}\n${again}` : pageText(page);
+}
+
 function score(text: string, signals: Signal[]): number {
   let s = 0;
   for (const { re, w } of signals) if (re.test(text)) s += w;
@@ -96,7 +105,7 @@ function score(text: string, signals: Signal[]): number {
  */
 export function referralPageFirst(contentPages: PageInfo[]): boolean {
   if (contentPages.length < 2) return false;
-  const scores = contentPages.map((p) => score(pageText(p), REFERRAL));
+  const scores = contentPages.map((p) => score(typeText(p), REFERRAL));
   let best = 0;
   for (let i = 1; i < scores.length; i++) if (scores[i]! > scores[best]!) best = i;
   if (best === 0 || scores[best]! < 3 || scores[best]! < scores[0]! + 2) return false;
@@ -130,11 +139,11 @@ export function classify(pages: PageInfo[]): Classification {
     else contentPages.push(p);
   }
   if (contentPages.length === 0) return { documentType: 'other', confidence: 0.95, contentPages, coverPages, kind: coverPages.length ? 'cover' : 'blank' };
-  const allText = contentPages.map(pageText).join('\n');
-  let { ref, other, otherKind } = weigh(pageText(contentPages[0]!), allText);
+  const allText = contentPages.map(typeText).join('\n');
+  let { ref, other, otherKind } = weigh(typeText(contentPages[0]!), allText);
   if (ref >= 2 && ref - other > -1 && referralPageFirst(contentPages)) {
     // An office note or a card came first: the document is weighed with its referral page leading.
-    ({ ref, other, otherKind } = weigh(pageText(contentPages[0]!), allText));
+    ({ ref, other, otherKind } = weigh(typeText(contentPages[0]!), allText));
   }
   const margin = ref - other;
   if (ref >= 2 && margin >= 1.5) {

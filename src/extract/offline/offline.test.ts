@@ -226,6 +226,26 @@ describe('cover sheets and document types', () => {
   });
 });
 
+describe('document type from both OCR readings', () => {
+  const letter: Piece[] = [
+    [50, 40, 'Pioneer Family Medicine', 14],
+    [50, 120, 'Dear Colleague,'],
+    [50, 140, 'Lam writing to eter Ms. Jane A. Doe, DOB 3/14/1962, to our colleagues in Neurology'],
+    [50, 155, 'for further care of numbness and tingling in both hands.'],
+    [50, 200, 'Kind regards,'], [50, 230, 'Donna Lewis, MD'],
+  ];
+  const scanned = (second: (t: string) => string) => {
+    const page = piecesPage(1, letter, { source: 'ocr', ocrConfidence: 0.9 });
+    for (const b of page.blocks) for (const l of b.lines) for (const w of l.words) w.reread = second(w.text);
+    return run(makeLayout([page], 'tiff'));
+  };
+
+  it('a letter whose "refer" one reading garbled is a referral when the other reading has it', () => {
+    expect(scanned((t) => (t === 'eter' ? 'refer' : t)).documentType).toBe('referral');
+    expect(scanned((t) => t).documentType).toBe('other');
+  });
+});
+
 describe('OCR noise', () => {
   it('repairs O/0 and l/1 in digit fields and costs confidence for it', () => {
     const clean = run(doc(FORM));

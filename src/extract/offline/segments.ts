@@ -185,6 +185,16 @@ export function pageText(page: PageInfo): string {
   return page.segments.filter((s) => !s.faxHeader).map((s) => s.text).join('\n');
 }
 
+/**
+ * An OCR'd page's text as the second reading saw it (decode/reread.ts), line by line; the
+ * first reading's word where a word was read once only. Empty for a text layer.
+ */
+export function rereadText(page: PageInfo): string {
+  if (page.source !== 'ocr') return '';
+  const lines = page.segments.filter((s) => !s.faxHeader && s.words.some((w) => w.reread !== undefined));
+  return lines.map((s) => s.words.map((w) => w.reread ?? w.text).filter((t) => t.length > 0).join(' ')).join('\n');
+}
+
 export function lineHeight(s: Segment): number {
   return Math.max(4, s.bbox[3] - s.bbox[1]);
 }
