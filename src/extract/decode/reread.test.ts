@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LayoutPage } from '../layout.ts';
 import type { OcrEngine, OcrImage, OcrWord, RecognizeOptions } from '../ocr/types.ts';
-import { REREAD_SCALE, rereadPage, textInside } from './reread.ts';
+import { REREAD_PAD, REREAD_SCALE, rereadPage, textInside } from './reread.ts';
 
 /** A 400x100 white image with a 1 pt = 1 px page scale. */
 const image: OcrImage = { width: 400, height: 100, data: new Uint8Array(400 * 100).fill(255), dpi: 200 };
@@ -67,6 +67,32 @@ describe('rereadPage', () => {
     const stats = await rereadPage(p, image, scale, engineReading([['Jane', 20, 40]]));
     expect(p.blocks[0]!.lines[0]!.words.map((w) => w.reread)).toEqual(['Jane', '']);
     expect(stats.disagreements).toBe(1);
+  });
+
+  it('cuts the line out on white: a cell border or a neighbour\'s text in the margin is not read with it', async () => {
+    // A dark vertical rule 8 px left of the line (line height 12: inside the crop's margin, outside the pad).
+    const ruled: OcrImage = { ...image, data: new Uint8Array(400 * 100).fill(255) };
+    for (let y = 30; y < 60; y++) ruled.data.fill(0, y * 400 + 11, y * 400 + 13);
+    // and a dark glyph edge 2 px left of it (inside the pad): kept.
+    for (let y = 42; y < 50; y++) ruled.data.fill(0, y * 400 + 17, y * 400 + 19);
+    const ocr = engineReading([['X1234567', 20, 80]]);
+    await rereadPage(page([['X1234567', 20, 80]]), ruled, scale, ocr);
+    const crop = ocr.calls[0]!.image;
+    const at = (x: number, y: number) => crop.data[Math.round((y - 34) * REREAD_SCALE) * crop.width + Math.round((x - 8) * REREAD_SCALE)]!;
+    expect(REREAD_PAD * 12).toBeLessThan(20 - 12);
+    expect(at(12, 45)).toBeGreaterThan(200);
+    expect(at(18, 45)).toBeLessThan(100);
+  });
+
+  it('scales a line taller than the page\'s body text (a letterhead) less than body text', async () => {
+    const tall = { text: 'Juniper Clinic', bbox: [20, 20, 300, 50] as [number, number, number, number], words: [{ text: 'Juniper', bbox: [20, 20, 150, 50] as [number, number, number, number], confidence: 0.9 }, { text: 'Clinic', bbox: [160, 20, 300, 50] as [number, number, number, number], confidence: 0.9 }] };
+    const body = (y: number, text: string) => ({ text, bbox: [20, y, 200, y + 10] as [number, number, number, number], words: [{ text, bbox: [20, y, 200, y + 10] as [number, number, number, number], confidence: 0.9 }] });
+    const p: LayoutPage = { pageNumber: 1, width: 400, height: 100, source: 'ocr', blocks: [{ bbox: [20, 5, 300, 95], lines: [tall, body(60, 'DOB 1/2/1960'), body(72, 'Sex F'), body(84, 'Phone 555-0100')] }] };
+    const ocr = engineReading([]);
+    await rereadPage(p, image, scale, ocr);
+    const heights = ocr.calls.map((c) => c.image.height).sort((a, b) => a - b);
+    // Body lines: (10 + 2 * 5) px at 2x = 40; the letterhead: (30 + 2 * 15) px at 2 * 10 / 30.
+    expect(heights).toEqual([40, 40, 40, 40]);
   });
 
   it('skips lines without letters or digits', async () => {
