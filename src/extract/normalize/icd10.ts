@@ -130,3 +130,15 @@ export function repairCategoryLetter(raw: string): { code: string; doubt: number
   if (known.length === 1) return { code: known[0]!, doubt: isCommonIcd10(known[0]!) ? 0 : 0.12 };
   return null;
 }
+
+/**
+ * Listed codes that differ from `code` only in a category letter OCR confuses with it
+ * (I/L, both read from a "1"; O/D/Q; B/S; Z/T): "I20.9" -> ["L20.9"].
+ */
+export function lookAlikeCodes(code: string): string[] {
+  const letter = code[0]!.toUpperCase();
+  const others = new Set<string>();
+  for (const letters of Object.values(LETTER_LOOKALIKES)) if (letters.includes(letter)) for (const l of letters) if (l !== letter) others.add(l);
+  return [...others].map((l) => `${l}${code.slice(1)}`).filter((c) => isCommonIcd10(c));
+}
+

@@ -68,6 +68,8 @@ export interface Chosen {
   digitsSeenElsewhere?: boolean;
   /** OCR'd only: whether a second reading of its words (decode/reread.ts) saw the same. */
   reread?: 'agree' | 'differ';
+  /** Another value was read for the field anywhere in the document (another page included). */
+  disputed?: boolean;
 }
 
 /** Picks the best-supported value for one field and scores it. */
@@ -103,6 +105,7 @@ export function combine(key: FieldKey, cands: Candidate[]): Chosen | null {
   if (bySupport !== best && bySupport.support > best.support + 0.2) best = bySupport;
   let raw = best.support;
   let conflict = false;
+  let disputed = false;
   for (const g of groups) {
     if (g === best) continue;
     // A shorter or longer reading of the very same words ("Physical Therapy" inside
@@ -112,6 +115,7 @@ export function combine(key: FieldKey, cands: Candidate[]): Chosen | null {
     if (g.cands.every((c) => c.standIn) && !best.cands.every((c) => c.standIn)) continue;
     const onPageConflict = g.onPage > 0;
     if (onPageConflict) conflict = true;
+    disputed = true;
     const strength = onPageConflict ? g.onPage : Math.max(...g.scores) * 0.4;
     raw *= 1 - 0.9 * strength;
   }
@@ -122,7 +126,7 @@ export function combine(key: FieldKey, cands: Candidate[]): Chosen | null {
   const rank = (c: Candidate) => (c.margin ? 2 : c.offPage ? 1 : 0);
   const order = best.cands.map((c, i) => ({ c, s: best.scores[i]! })).sort((a, b) => rank(a.c) - rank(b.c) || caps(a.c) - caps(b.c) || b.s - a.s);
   const top = order[0]!.c;
-  return { candidate: top, raw, agree: best.cands.length, conflict, support: best.cands };
+  return { candidate: top, raw, agree: best.cands.length, conflict, disputed, support: best.cands };
 }
 
 /** Two readings of overlapping words where one value contains the other. */

@@ -7,8 +7,8 @@
  * the bundled list, or with a listed category and a subcode (I49.3 when I49.9 is
  * listed), are taken from a sweep: a stray number is not a diagnosis.
  */
-import { isCommonIcd10, isKnownCategory, normalizeIcd10 } from '../normalize/icd10.ts';
-import type { Candidate } from './candidates.ts';
+import { isCommonIcd10, isKnownCategory, lookAlikeCodes, normalizeIcd10 } from '../normalize/icd10.ts';
+import { boxesOverlap, type Candidate } from './candidates.ts';
 import type { PageInfo, Segment } from './segments.ts';
 
 /** A code token as OCR may write it: "I10", "110" (I read as 1), "149.3", "M54.50,", "M25.511\"". */
@@ -52,7 +52,9 @@ export function sweepCodes(page: PageInfo, chosen: Candidate, have: readonly str
     const first = s.words[0]?.text.replace(/^[([]+|[)\],;:.]+$/g, '') ?? '';
     // A code already read (under the label) continues the list even when it is off the bundled list.
     const already = normalizeIcd10(first)?.code;
-    const code = s.words[0] ? codeFromToken(s.words[0].text) ?? (already && have.includes(already) ? already : null) : null;
+    let code = s.words[0] ? codeFromToken(s.words[0].text) ?? (already && have.includes(already) ? already : null) : null;
+    // The chosen reading's own code, its category letter mended there from the description beside it ("120.9" as L20.9).
+    if (code && !have.includes(code) && boxesOverlap(s.words[0]!.bbox, chosen.bbox)) code = lookAlikeCodes(code).find((c) => have.includes(c)) ?? code;
     if (code) {
       if (!out.includes(code)) out.push(code);
       if (!have.includes(code)) found++;

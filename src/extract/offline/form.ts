@@ -10,7 +10,9 @@ import { COLON_SPECK, matchLabelAt, type LabelMatch, type Section, type Slot } f
 import { lineHeight, type PageInfo, type Segment, type Word } from './segments.ts';
 import { readValue, STRICT_KEYS } from './values.ts';
 import { countDigitFixes, normalizeZip } from '../normalize/index.ts';
+import { lookAlikeCodes } from '../normalize/icd10.ts';
 import { findSpecialty, specialtyLike } from '../normalize/specialty.ts';
+import { codesMatchReason } from './fragility.ts';
 
 interface Occurrence {
   seg: Segment;
@@ -189,6 +191,11 @@ function isHeadingLike(a: Occurrence, page: PageInfo): boolean {
 }
 
 function sectionOf(occ: Occurrence, anchors: Occurrence[], page: PageInfo): Section | null {
+  // A run-on line ("Phone #: ... Fax #: ...") reads as one: a later label on it with no section
+  // label before it on the line shares the section of the line's first label, wherever it stands.
+  const before = anchors.filter((a) => a.seg === occ.seg && a.match.start < occ.match.start);
+  const lead = before.find((a) => a.match.start === 0);
+  if (lead && !before.some((a) => a.match.def.section)) return sectionOf(lead, anchors, page);
   // Tolerances in page units: a phone photo or fine fax is 1200-1500 units wide, a PDF 612.
   const tol = 15 * Math.max(1, page.width / 700);
   const inColumn = (a: Occurrence) => a.x0 <= occ.x0 + tol && a.x0 >= occ.x0 - page.width * 0.45;
@@ -621,6 +628,14 @@ export function readForm(page: PageInfo, today: Date, offPage: boolean, stats?: 
       const rest = words.filter((w) => !values[0]!.words.includes(w) && /[A-Za-z]{3}/.test(w.text));
       const text = rest.map((w) => w.text).join(' ').replace(/[()[\]]/g, '').replace(/\s*[-–,;:]\s*$/, '').replace(/^\s*[-–,;:]\s*/, '').trim();
       if (rest.length >= 2 && text.length > 5) out.push({ ...candidate('referral.reason', text, rest, page, 'generic', below, occ, offPage, 0.2, 0), standIn: true });
+      // One code with its description beside it: a category letter OCR confused ("120.9 - Atopic
+      // dermatitis" read as I20.9, angina) is mended when the description fits one look-alike code only
+      // (on a scan, or a code already mended: a text layer's letter is as written).
+      const codes = values[0]!.value as string[];
+      if (codes.length === 1 && text.length > 5 && (page.source === 'ocr' || values[0]!.repairs > 0) && !codesMatchReason(codes, text)) {
+        const alt = lookAlikeCodes(codes[0]!).filter((c) => codesMatchReason([c], text));
+        if (alt.length === 1) values[0] = { ...values[0]!, value: alt, repairs: values[0]!.repairs + 1, doubt: Math.max(values[0]!.doubt, 0.12) };
+      }
     }
     if (r.target === 'referral.diagnosisCodes' && values.length === 0) {
       const t = readValue('referral.reason', words, today);
@@ -640,7 +655,9 @@ export function readForm(page: PageInfo, today: Date, offPage: boolean, stats?: 
         // and not the next caption (a blank "ST" cell beside "Zip Code"). An option row is
         // the checklist reader's (an unread choice holds the document there).
         const written = words.map((w) => w.text).join(' ');
-        const garbled = (written.match(/[\p{L}\p{N}]/gu) ?? []).length >= 3 && !words.some((w) => CAPTION_WORD.test(w.norm)) && r.target !== 'referral.urgency';
+        // A sex is one letter: one that reads as none ("N" for M) is garbled too.
+        const least = r.target === 'patient.sex' ? 1 : 3;
+        const garbled = (written.match(/[\p{L}\p{N}]/gu) ?? []).length >= least && !words.some((w) => CAPTION_WORD.test(w.norm)) && r.target !== 'referral.urgency';
         noteUnread(stats, r.target, garbled);
       }
     }

@@ -156,6 +156,9 @@ export function fragilityCap(key: FieldKey, chosen: Chosen, facts: PageFacts): n
   // when the second reading agrees (training counts: phones 110/119, IDs 96/107, dates 27/29),
   // a rate its coarse calibration bucket does not see: a person confirms it.
   if (facts.ocr && !corroborated && DIGITS.has(key) && c.ocr < 0.8) cap = Math.min(cap, FRAGILE_CAP);
+  // The patient is written the same on every page: a name or birth date another page (an office
+  // note, a stamp) gives otherwise ("Wel" / "Wei") is a reading a person settles.
+  if (IDENTITY.has(key) && chosen.disputed) cap = Math.min(cap, FRAGILE_CAP);
   if (facts.ocr && !corroborated && !verified) {
     if (IDENTITY.has(key)) cap = Math.min(cap, FRAGILE_CAP);
     else if (DIGITS.has(key) && (c.ocr < 0.97 || c.repairs > 0)) cap = Math.min(cap, FRAGILE_CAP);

@@ -8,8 +8,9 @@ import { FIELD_KEYS, type FieldKey } from '../fields.ts';
 import { reviewGate, type ExtractedFields, type Extraction } from '../extraction.ts';
 import type { DocumentLayout } from '../layout.ts';
 import { isCommonIcd10, normalizeState, stateForZip, validateFieldValue } from '../normalize/index.ts';
+import { lookAlikeCodes } from '../normalize/icd10.ts';
 import { calibratedConfidence } from './calibration.ts';
-import { boxesOverlap, type Candidate } from './candidates.ts';
+import { boxesOverlap, samePlace, type Candidate } from './candidates.ts';
 import { readChecklists } from './checklist.ts';
 import { classify, type Classification } from './classify.ts';
 import { combine, sameValue, type Chosen } from './confidence.ts';
@@ -255,8 +256,13 @@ function checkStateAgainstZip(byKey: Map<FieldKey, Candidate[]>, pages: readonly
 function mergeCodes(cands: Candidate[]): Candidate[] {
   const onPage = cands.filter((c) => !c.offPage);
   if (onPage.length < 2) return cands;
+  // The same words read by the label's reader and another (prose) reader: a code the label's reader
+  // mended from its description ("120.9 - Atopic dermatitis": L20.9) is not added again as read (I20.9).
+  const labelled = onPage.filter((c) => c.method === 'label');
+  const mendedAway = (c: Candidate, code: string) => c.method !== 'label' &&
+    labelled.some((l) => samePlace(l, c) && !(l.value as string[]).includes(code) && lookAlikeCodes(code).some((a) => (l.value as string[]).includes(a)));
   const codes: string[] = [];
-  for (const c of [...onPage].sort((a, b) => a.bbox[1] - b.bbox[1])) for (const code of c.value as string[]) if (!codes.includes(code)) codes.push(code);
+  for (const c of [...onPage].sort((a, b) => a.bbox[1] - b.bbox[1])) for (const code of c.value as string[]) if (!codes.includes(code) && !mendedAway(c, code)) codes.push(code);
   const best = onPage.find((c) => c.method === 'label') ?? onPage[0]!;
   const merged: Candidate = {
     ...best,

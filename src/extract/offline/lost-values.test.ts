@@ -73,6 +73,14 @@ describe('values no reader placed', () => {
     expect(text.notes?.lostValues).toBe(0);
   });
 
+  it('holds a scan whose sex cell holds one letter that is no sex ("N" for M)', () => {
+    const layout = ocrLayout(stacked(['Phone', 'Street Address', 'City/State/ZIP']).map((p) => (p[2] === 'Female' ? [p[0], p[1], 'N', p[3]] as Piece : p)));
+    const got = extractOffline(layout, { reviewThreshold: 0.95, today });
+    expect(got.fields['patient.sex']).toBeUndefined();
+    expect(got.notes?.lostValues).toBe(1);
+    expect(got.needsReview).toBe(true);
+  });
+
   it('names nothing when the captions were read and the values placed', () => {
     const layout = ocrLayout(stacked(['Phone', 'Street Address', 'City/State/ZIP']));
     const got = extractOffline(layout, { reviewThreshold: 0.95, today });
@@ -108,11 +116,13 @@ describe('values no reader placed', () => {
     const keys = lostValueKeys(buildPages(layout)[0]!, offlineCandidates(layout, today).candidates);
     expect([...keys].sort()).toEqual(['insurance.groupNumber', 'insurance.memberId', 'patient.mrn']);
     expect(extractOffline(layout, { reviewThreshold: 0.95, today }).notes?.lostValues).toBeGreaterThan(0);
-    // A date and a ZIP+4 have an identifier's shape but are not one.
-    for (const value of ['05-22-2026', '85201-4410']) {
-      const other = ocrLayout([...stacked(['Phone', 'Street Address', 'City/State/ZIP']), [43, 205, 'Subscriber', 6], [43, 216, value, 9]]);
-      expect(lostValueKeys(buildPages(other)[0]!, offlineCandidates(other, today).candidates).size).toBe(0);
-    }
+    // A date and a ZIP+4 have an identifier's shape but are not one: a bare date is a date's.
+    const under = (value: string) => {
+      const other = ocrLayout([...stacked(['Phone', 'Street Address', 'City/State/ZIP']), [43, 205, 'ATC', 6], [43, 216, value, 9]]);
+      return [...lostValueKeys(buildPages(other)[0]!, offlineCandidates(other, today).candidates)].sort();
+    };
+    expect(under('85201-4410')).toEqual([]);
+    for (const date of ['05-22-2026', 'Jul 21, 2026', '21 Jul 2026']) expect(under(date)).toEqual(['patient.dob', 'referral.date']);
     // The member ID labelled on a later line: the bare copy is not lost.
     const read = ocrLayout([...pieces('Subscriber'), [43, 420, 'Member ID: XK4471902']]);
     expect(lostValueKeys(buildPages(read)[0]!, offlineCandidates(read, today).candidates).size).toBe(0);

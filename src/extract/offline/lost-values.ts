@@ -3,7 +3,7 @@
  * "City, ST ZIP" line (its ZIP perhaps misread) in the body of an OCR'd page whose caption OCR garbled beyond
  * recognition ("Phune", "City/Stane/Z.P"), an identifier after or under a caption no reader
  * knew ("Molina Healthcare 1D: 36109083487", "ACCT #" over "67220704"), or a listed diagnosis
- * code opening a line under a garbled caption. Such a line means a field the document gives
+ * code opening a line under a garbled caption, or a bare date. Such a line means a field the document gives
  * may be missing from the extraction, so when that field is missing a person looks.
  */
 import type { FieldKey } from '../fields.ts';
@@ -22,6 +22,7 @@ const ID_KEYS: readonly FieldKey[] = ['insurance.memberId', 'patient.mrn'];
 const ID_SHAPED = (t: string) => /^[A-Za-z0-9-]{6,}$/.test(t) && (t.match(/\d/g) ?? []).length >= 5;
 const CITY_KEYS: readonly FieldKey[] = ['patient.address.city', 'patient.address.state', 'patient.address.postalCode'];
 const alnum = (s: string) => s.replace(/[^A-Za-z0-9]/g, '').toUpperCase();
+const BARE_DATE = /^(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|[A-Z][a-z]{2,8}\.? \d{1,2},? ?\d{4}|\d{1,2} [A-Z][a-z]{2,8}\.? \d{4})$/;
 /** Dates and ZIP+4 have an identifier's shape too. */
 const DATE_OR_ZIP = /^(\d{1,4}[-.]\d{1,2}[-.]\d{1,4}|\d{5}-\d{4})$/;
 
@@ -41,6 +42,8 @@ function kindOf(seg: Segment): readonly FieldKey[] {
   // "Boise, ID 837608": a city and state before a ZIP OCR gave a digit too many or too few.
   const zipless = /^(.*[A-Za-z.,])\s+\d{4,9}$/.exec(text);
   if (zipless && parseCityStateZip(`${zipless[1]} 10001`)) return CITY_KEYS;
+  // A bare date under a caption OCR garbled ("ATC" for DATE): the referral's date or the birth date.
+  if (BARE_DATE.test(text)) return ['referral.date', 'patient.dob'];
   // A bare identifier ("67220704", "XG352083048") whose caption no reader knew ("ACCT #", "Subscriber").
   if (ID_SHAPED(text) && !DATE_OR_ZIP.test(text)) return [...ID_KEYS, 'insurance.groupNumber'];
   // A listed diagnosis code opening a line ("G47.33 - Obstructive sleep apnea") under a caption OCR garbled.

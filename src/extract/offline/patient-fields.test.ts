@@ -503,3 +503,30 @@ describe('street types', () => {
     expect(got.fields['patient.address.line1']!.confidence).toBeLessThan(0.95);
   });
 });
+
+describe('names OCR mended', () => {
+  const parts = (text: string) => Object.fromEntries(readValue('patientName', words(text), today).map((v) => [v.key, { value: v.value, doubt: v.doubt, repairs: v.repairs }]));
+
+  it('reads a lone 0 after the given name as the initial O, as a doubtful reading', () => {
+    const got = parts('Dubois, Paul 0');
+    expect(got['patient.middleName']).toEqual({ value: 'O', doubt: 0.25, repairs: 1 });
+    expect(got['patient.firstName']).toEqual({ value: 'Paul', doubt: 0, repairs: 0 });
+  });
+
+  it('doubts a given name whose last letter OCR read as a capital ("SofiaG": "Sofiag" or "Sofia G.")', () => {
+    expect(parts('Williams, SofiaG')['patient.firstName']).toMatchObject({ doubt: 0.25, repairs: 1 });
+    expect(parts('Williams, Sofia G')['patient.firstName']).toEqual({ value: 'Sofia', doubt: 0, repairs: 0 });
+  });
+
+  it('holds a scanned referral whose patient another page names otherwise', () => {
+    const referral = piecesPage(1, [[50, 40, 'PATIENT REFERRAL', 13], [60, 70, 'Patient: Timothy Wel Hill'], [60, 85, 'DOB: 6/17/44'],
+      [60, 100, 'Referring Provider: Dr. Nguyen Adams'], [60, 115, 'Reason for Referral: Generalized anxiety disorder']], { source: 'ocr', ocrConfidence: 0.96 });
+    const note = piecesPage(2, [[50, 40, 'Office Visit Note', 13], [60, 70, 'Patient: Timothy Wei Hill DOB: 6/17/44'], [60, 85, 'Assessment: Generalized anxiety disorder.']], { source: 'ocr', ocrConfidence: 0.96 });
+    for (const p of [referral, note]) for (const b of p.blocks) for (const l of b.lines) for (const w of l.words) w.reread = w.text;
+    const got = extractOffline(makeLayout([referral, note], 'tiff'), { reviewThreshold: 0.95, today });
+    expect(got.fields['patient.middleName']?.value).toBe('Wel');
+    expect(got.fields['patient.middleName']!.confidence).toBeLessThan(0.95);
+    expect(got.fields['patient.firstName']!.confidence).toBeGreaterThanOrEqual(0.95);
+    expect(got.needsReview).toBe(true);
+  });
+});

@@ -291,6 +291,11 @@ describe('diagnosis codes', () => {
     expect(values(doc(form([[60, 236, 'Diagnosis: (M54. 50). F411']])))['referral.diagnosisCodes']).toEqual(['M54.50', 'F41.1']);
     expect(values(doc(form([[60, 236, 'ICD-10: $83.241A']])))['referral.diagnosisCodes']).toEqual(['S83.241A']);
     expect(values(doc(form([[60, 236, 'ICD-10: 401.9']])))['referral.diagnosisCodes']).toBeUndefined();
+    // A category letter OCR read as a look-alike: the description beside the code picks the listed one it fits.
+    expect(values(doc(form([[60, 236, 'ICD-10 Codes: 120.9 - Atopic dermatitis']])))['referral.diagnosisCodes']).toEqual(['L20.9']);
+    expect(values(doc(form([[60, 236, 'ICD-10 Codes: 120.9 - Angina pectoris']])))['referral.diagnosisCodes']).toEqual(['I20.9']);
+    expect(values(scan(form([[60, 236, 'ICD-10 Codes: I20.9 - Atopic dermatitis']])))['referral.diagnosisCodes']).toEqual(['L20.9']);
+    expect(values(doc(form([[60, 236, 'ICD-10 Codes: I20.9 - Atopic dermatitis']])))['referral.diagnosisCodes']).toEqual(['I20.9']);
     // A dot OCR read as a comma inside the code; a comma between two codes still parts them.
     expect(values(doc(form([[60, 236, 'ICD-10 Codes: M54,50']])))['referral.diagnosisCodes']).toEqual(['M54.50']);
     expect(values(doc(form([[60, 236, 'ICD-10 Codes: M54.50, F41.1']])))['referral.diagnosisCodes']).toEqual(['M54.50', 'F41.1']);
@@ -523,6 +528,20 @@ describe('readings that are another field\'s or a stand-in', () => {
 });
 
 describe('an EHR printout of run-on lines', () => {
+  it('reads a later label on a run-on line in the section of the line\'s first label, not of a label above it', () => {
+    const got = values(doc([
+      [50, 40, 'Referral Order', 13],
+      [50, 70, 'Pt: Martinez, Diego DOB: 9/24/45'],
+      [50, 100, 'Ins: Anthem Blue Cross'], [158, 100, 'ID: 35008675129'],
+      [50, 130, 'Referring: Melissa Haddad, DO'],
+      [50, 140, 'Organization: Oakwood Family Practice'],
+      [50, 200, 'Phone #: 1-303-650-5989 Fax #: 303 286 6725'],
+      [50, 220, 'Reason for Referral: Uncontrolled type 2 diabetes'],
+    ]));
+    expect(got['referringProvider.phone']).toBe('3036505989');
+    expect(got['referringProvider.fax']).toBe('3032866725');
+  });
+
   it('takes a fax label mid-line under a provider line as the provider\'s, though an insurance line sits two rows up', () => {
     const printout: Piece[] = [
       [50, 40, 'Referral Summary', 13],

@@ -73,11 +73,21 @@ export function fixCaseSlip(word: string): string {
   return `${m[1]![0]}${(m[1]! + m[2]!).slice(1).toLowerCase()}${m[3]}`;
 }
 
-export function readPersonName(input: readonly Word[]): { first: string; middle?: string; last: string; words: Word[] } | null {
+/**
+ * A name's words as written, OCR slips mended: a capital at the end of a word ("SofiaG" -> "Sofiag", though
+ * it may be an initial run into the name) and a lone "0" after a name word, the initial O ("Dubois, Paul 0").
+ * Words it changed are `repaired`: a person confirms them.
+ */
+export function readPersonName(input: readonly Word[]): { first: string; middle?: string; last: string; words: Word[]; repaired: ReadonlySet<Word> } | null {
   const taken: Word[] = [];
-  const words = input.map((w) => {
-    const t = fixCaseSlip(w.text);
-    return t === w.text ? w : { ...w, text: t };
+  const repaired = new Set<Word>();
+  const words = input.map((w, i) => {
+    let t = fixCaseSlip(w.text);
+    if (i > 0 && /^0\.?[,;]?$/.test(t) && /[A-Za-z]/.test(input[i - 1]!.text)) t = t.replace('0', 'O');
+    if (t === w.text) return w;
+    const fixed = { ...w, text: t };
+    repaired.add(fixed);
+    return fixed;
   });
   for (const w of words) {
     const bare = w.text.replace(/[,;:]+$/, '');
@@ -102,7 +112,7 @@ export function readPersonName(input: readonly Word[]): { first: string; middle?
     const name = parsePersonName(taken.map((w) => w.text).join(' '));
     if (name && plausibleName(name.first) && name.last.split(' ').every(plausibleName)) {
       const realWords = taken.filter((t) => !TITLE.test(t.text));
-      if (realWords.length >= 2) return { ...name, words: taken };
+      if (realWords.length >= 2) return { ...name, words: taken, repaired };
     }
     taken.pop();
   }
@@ -670,16 +680,21 @@ export function readValue(key: FieldKey | 'patientName' | 'cityStateZip', input:
     case 'patientName': {
       const n = readPersonName(words);
       if (!n) return [];
+      // A part read from a mended word is one reading of two ("Sofiag" or "Sofia G."): doubtful.
+      const part = (key: FieldKey, value: string, ws: Word[]): ReadValue => {
+        const mended = ws.some((w) => n.repaired.has(w));
+        return { key, value, words: ws, repairs: mended ? 1 : 0, doubt: mended ? 0.25 : 0 };
+      };
       const out: ReadValue[] = [
-        { key: 'patient.firstName', value: n.first, words: n.words.filter((w) => w.text.replace(/[,.]$/, '') === n.first), repairs: 0, doubt: 0 },
-        { key: 'patient.lastName', value: n.last, words: n.words.filter((w) => n.last.split(' ').includes(w.text.replace(/[,.]$/, ''))), repairs: 0, doubt: 0 },
+        part('patient.firstName', n.first, n.words.filter((w) => w.text.replace(/[,.]$/, '') === n.first)),
+        part('patient.lastName', n.last, n.words.filter((w) => n.last.split(' ').includes(w.text.replace(/[,.]$/, '')))),
       ];
       // A middle name is initials or name-like words; OCR debris ("Cos EE") is dropped, not reported.
       // A whole middle name read with very low OCR confidence is usually a smudge or a cell border.
       const middleWords = n.words.filter((w) => n.middle !== undefined && n.middle.split(' ').includes(w.text.replace(/[,.]+$/g, '')));
       const middleOk = n.middle !== undefined && n.middle.split(' ').every((p) => /^[A-Z]\.?$/.test(p) || plausibleName(p)) &&
         !middleWords.some((w) => w.text.replace(/[,.]+$/g, '').length > 1 && w.confidence < 0.4);
-      if (n.middle && middleOk) out.push({ key: 'patient.middleName', value: n.middle, words: n.words.filter((w) => w.text.replace(/[,.]+$/g, '') === n.middle), repairs: 0, doubt: 0 });
+      if (n.middle && middleOk) out.push(part('patient.middleName', n.middle, n.words.filter((w) => w.text.replace(/[,.]+$/g, '') === n.middle)));
       for (const o of out) if (o.words.length === 0) o.words = n.words;
       return out;
     }
@@ -689,19 +704,21 @@ export function readValue(key: FieldKey | 'patientName' | 'cityStateZip', input:
       const w = words[0]!;
       // "Fist Name", "Middle Initial": another column's caption, not a value.
       if (words[1] && /^(name|initial|init)[:.]?$/i.test(words[1].text)) return [];
-      const bare = fixCaseSlip(w.text.replace(/[,;]$/, '').replace(key === 'patient.middleName' ? /\.$/ : /$^/, ''));
+      const written = w.text.replace(/[,;]$/, '').replace(key === 'patient.middleName' ? /\.$/ : /$^/, '');
+      const bare = fixCaseSlip(written);
       if (!NAME_WORD.test(bare) || /\.$/.test(bare) && key !== 'patient.middleName') return [];
       if (NAME_STOP.test(bare) || LABEL_WORDS.test(bare)) return [];
       if (key !== 'patient.middleName' && !plausibleName(bare)) return [];
       // Two letters read with low OCR confidence ("PE") are more often a smudge than a name like "Ng".
       if (bare.length <= 2 && w.confidence < 0.5 && key !== 'patient.middleName') return [];
-      return [{ key, value: bare, words: [w], repairs: 0, doubt: 0 }];
+      return [{ key, value: bare, words: [w], repairs: bare === written ? 0 : 1, doubt: bare === written ? 0 : 0.25 }];
     }
     case 'referringProvider.name': {
       const n = readPersonName(words);
       if (!n) return [];
       const value = normalizeProviderName(n.words.map((w) => w.text).join(' '));
-      return value ? [{ key, value, words: n.words, repairs: 0, doubt: 0 }] : [];
+      const mended = n.words.some((w) => n.repaired.has(w));
+      return value ? [{ key, value, words: n.words, repairs: mended ? 1 : 0, doubt: mended ? 0.25 : 0 }] : [];
     }
     case 'patient.dob':
     case 'referral.date':
