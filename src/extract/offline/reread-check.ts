@@ -2,12 +2,13 @@
  * Whether the second OCR reading (decode/reread.ts) agrees with the words a value
  * was read from. Letters, digits and "&" are compared, case aside: punctuation and
  * spacing differences ("S52.501A" / "S52501A", "03/1 4/1962") do not change a
- * value, a different glyph does.
+ * value, a different glyph does, unless the field's own reader makes the same coded
+ * value of both readings ("E11.65" / "El1.65").
  */
 import type { FieldKey, FieldValue } from '../fields.ts';
 import type { BBox, LayoutPage } from '../layout.ts';
 import { sameValue } from './confidence.ts';
-import type { Word } from './segments.ts';
+import { normWord, type Word } from './segments.ts';
 import { readValue } from './values.ts';
 
 export type RereadVerdict = 'agree' | 'differ';
@@ -41,7 +42,7 @@ export function rereadVerdict(page: LayoutPage | undefined, bbox: BBox, value?: 
         words += 1;
         first += canon(w.text);
         second += canon(w.reread);
-        if (w.reread.trim()) again.push({ text: w.reread.trim(), norm: w.reread.trim().toLowerCase(), bbox: w.bbox, confidence: w.confidence });
+        if (w.reread.trim()) again.push({ text: w.reread.trim(), norm: normWord(w.reread.trim()), bbox: w.bbox, confidence: w.confidence });
       }
     }
   }
