@@ -18,7 +18,7 @@ import { generateDoc } from './synth/generate.ts';
 import { makeMbi } from './synth/referral.ts';
 import { makeLayout, piecesPage, type Piece } from './synth/builder.ts';
 import { Rng } from './synth/rng.ts';
-import { dropDebris, joinSplitWords, readValue, repairIdDigits, repairMbi, streetTypeDoubt } from './values.ts';
+import { capitaliseCaseSlips, dropDebris, joinSplitWords, readValue, repairIdDigits, repairMbi, streetTypeDoubt } from './values.ts';
 
 const today = new Date('2025-11-15T00:00:00Z');
 
@@ -528,5 +528,18 @@ describe('names OCR mended', () => {
     expect(got.fields['patient.middleName']!.confidence).toBeLessThan(0.95);
     expect(got.fields['patient.firstName']!.confidence).toBeGreaterThanOrEqual(0.95);
     expect(got.needsReview).toBe(true);
+  });
+});
+
+describe('same-shape letters in proper names', () => {
+  it('capitalises a word OCR read with a small c, o, s, v, w, x or z among capitalised words', () => {
+    expect(capitaliseCaseSlips('valley Medical Associates')).toBe('Valley Medical Associates');
+    expect(capitaliseCaseSlips('7475 willow Ave')).toBe('7475 Willow Ave');
+    // Joining words, other small letters and names written all small are left as written.
+    expect(capitaliseCaseSlips('Clinic of the Ozarks')).toBe('Clinic of the Ozarks');
+    expect(capitaliseCaseSlips('Bayside internal Medicine')).toBe('Bayside internal Medicine');
+    expect(capitaliseCaseSlips('valley clinic')).toBe('valley clinic');
+    const street = readValue('patient.address.line1', words('7475 willow Ave'), today)[0]!;
+    expect(street).toMatchObject({ value: '7475 Willow Ave', repairs: 0 });
   });
 });

@@ -188,14 +188,16 @@ export function joinSplitWords(text: string): string {
 }
 
 /**
- * A street line in normal form: split words joined, and OCR's capital I for an l after a
- * word's capital ("EIm", "BIvd", "GIen"): a capital I between a capital and lower case is
- * no spelling of a street name. Returns the repairs it made.
+ * A street line in normal form: split words joined, OCR's capital I for an l after a
+ * word's capital ("EIm", "BIvd", "GIen": a capital I between a capital and lower case is
+ * no spelling of a street name), a same-shape small letter capitalised ("willow Ave").
+ * Returns the repairs it made.
  */
 function streetLine(text: string): { value: string; repairs: number } {
   const joined = joinSplitWords(text);
-  const value = joined.replace(/\b([A-Z])I([a-z]+)\b/g, '$1l$2');
-  return { value, repairs: Number(joined !== text) + Number(value !== joined) };
+  const mended = joined.replace(/\b([A-Z])I([a-z]+)\b/g, '$1l$2');
+  // The case of a same-shape letter is no reading of a glyph: not counted as a repair.
+  return { value: capitaliseCaseSlips(mended), repairs: Number(joined !== text) + Number(mended !== joined) };
 }
 
 /**
@@ -616,7 +618,23 @@ function readText(key: FieldKey, input: readonly Word[]): ReadValue | null {
     const fixed = repairPayer(joined);
     if (fixed || joined !== text) return { key, value: fixed ?? joined, words: [...words], repairs: 1, doubt: 0 };
   }
+  if (key === 'referringProvider.practice' || key === 'insurance.payer') return { key, value: capitaliseCaseSlips(text), words: [...words], repairs: 0, doubt: 0 };
   return { key, value: text, words: [...words], repairs: 0, doubt: 0 };
+}
+
+/** Letters whose capital and small forms differ only in size, so OCR reads either: "valley" for "Valley". */
+const SAME_SHAPE = /^[cosvwxz][a-z]+$/;
+const NAME_JOINERS = /^(of|and|the|at|on|for|in|de|la|del|da|di|du|van|von|y)$/;
+
+/**
+ * A proper name in capitalised words ("Valley Medical Associates", "Willow Ave") whose word
+ * OCR read with a small first letter of a same-shape pair ("valley", "willow"): capitalised
+ * like its neighbours. Joining words ("of", "de") and all-small names are left as written.
+ */
+export function capitaliseCaseSlips(text: string): string {
+  const parts = text.split(' ');
+  if (!parts.some((p) => /^[A-Z][a-z]/.test(p))) return text;
+  return parts.map((p) => (SAME_SHAPE.test(p) && !NAME_JOINERS.test(p) ? p[0]!.toUpperCase() + p.slice(1) : p)).join(' ');
 }
 
 function readSpecialty(words: readonly Word[]): ReadValue | null {
