@@ -336,3 +336,6 @@ if (existsSync(corpusDir) && !args.includes('--synthetic-only')) {
   headline = { ...dev, ...headline, ...(await pipelineGate(rows)) };
 }
 console.log(JSON.stringify(headline));
+// A run that rendered pages stayed alive after this line, busy at 25-150% CPU, though its OCR engines
+// are closed (a native thread of the rendering libraries, not tracked down): end here rather than linger.
+process.exit(0);
