@@ -543,3 +543,17 @@ describe('same-shape letters in proper names', () => {
     expect(street).toMatchObject({ value: '7475 Willow Ave', repairs: 0 });
   });
 });
+
+describe('captions and run-on lines read as values', () => {
+  it('reads no payer, practice or reason from the next caption ("SUBSCRIBER", "NP( NUMBER", "ICD-108 CODES")', () => {
+    expect(readValue('insurance.payer', words('SUBSCRIBER'), today)).toEqual([]);
+    expect(readValue('referringProvider.practice', words('NP( NUMBER'), today)).toEqual([]);
+    expect(readValue('referral.reason', words('ICD-108 CODES'), today)).toEqual([]);
+    expect(readValue('referral.reason', words('Symptomatic gallstones'), today)[0]?.value).toBe('Symptomatic gallstones');
+  });
+
+  it('doubts a street line that runs on to a ZIP (the split lost to a garbled "Dr" or state)', () => {
+    expect(readValue('patient.address.line1', words('5520 Jefferson Or Salt Lake City, UT 84169'), today)[0]!.doubt).toBeGreaterThanOrEqual(0.25);
+    expect(readValue('patient.address.line1', words('5520 Jefferson Dr'), today)[0]!.doubt).toBe(0);
+  });
+});

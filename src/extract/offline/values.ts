@@ -43,7 +43,7 @@ function wordsInRange(words: readonly Word[], starts: number[], from: number, to
 }
 
 /** Words that are labels or headings, never part of a person's name. */
-const LABEL_WORDS = /^(patient|name|physician|provider|referring|referral|insurance|carrier|priority|diagnosis|reason|address|member|group|clinic|practice|phone|fax|date|birth|sex|gender|specialty|signature|information|npi|dob|mrn|plan|payer|office|policy|comments|notes|consult|consultation|request|form|department|service|urgency|id)$/i;
+const LABEL_WORDS = /^(patient|name|physician|provider|referring|referral|insurance|carrier|priority|diagnosis|reason|address|member|group|clinic|practice|phone|fax|date|birth|sex|gender|specialty|signature|information|npi|dob|mrn|plan|payer|office|policy|comments|notes|consult|consultation|request|form|department|service|urgency|id|subscriber|number|code|codes)$/i;
 const NAME_STOP = /^(dob|d\.o\.b|date|born|birthdate|birthday|sex|gender|age|phone|mrn|id|male|female|y\/?o|yo)$/i;
 /** Prose words, lower case only ("A" can be a middle initial). */
 const PROSE = /^(is|was|has|for|with|who|and|the|a|an|to|at|on|in|of)$/;
@@ -416,7 +416,10 @@ export function readAddress(input: readonly Word[]): ReadValue[] {
   const line1 = text.replace(/[,;]$/, '');
   if (line1.length > 60) return [];
   const street = streetLine(line1);
-  return [{ key: 'patient.address.line1', value: street.value, words: [...words], repairs: fixes + street.repairs, doubt: streetTypeDoubt(street.value) }];
+  // A ZIP at its end: the city, state and ZIP run on, where OCR garbled the street type or the
+  // state the split needs ("5520 Jefferson Or Salt Lake City, UT 84169"): a person cuts it.
+  const runOn = /\s\d{5}(-\d{4})?$/.test(street.value) ? 0.3 : 0;
+  return [{ key: 'patient.address.line1', value: street.value, words: [...words], repairs: fixes + street.repairs, doubt: Math.max(runOn, streetTypeDoubt(street.value)) }];
 }
 
 function readCity(words: readonly Word[]): ReadValue | null {
@@ -598,8 +601,10 @@ function readText(key: FieldKey, input: readonly Word[]): ReadValue | null {
     !(key === 'referringProvider.practice' && lm.def.slot === 'practice')) return null;
   const text = words.map((w) => w.text).join(' ').replace(/^[-–:]\s*/, '').replace(/[,;.]$/, '').trim();
   if (!/[A-Za-z]{2}/.test(text) || text.length > 300) return null;
-  // A reason says something: OCR debris ("RR", "oo") beside the label is not one.
+  // A reason says something: OCR debris ("RR", "oo") beside the label is not one, nor the next
+  // caption of a layout read one row off ("ICD-108 CODES").
   if (key === 'referral.reason' && !/[A-Za-z]{3}/.test(text)) return null;
+  if (key === 'referral.reason' && text.split(/\s+/).every((t) => LABEL_WORDS.test(t.replace(/[^A-Za-z]/g, '')) || /^icd[-\d]*$/i.test(t) || !/[A-Za-z]{3}/.test(t))) return null;
   // A priority word is never the reason (a caption layout read one row off).
   if (key === 'referral.reason' && normalizeUrgency(text) !== null) return null;
   // A line that starts with a code is a diagnosis line, perhaps the next row's: a doubtful reason.
