@@ -49,7 +49,7 @@ function colonlessValueFits(slot: string, label: readonly string[], rest: readon
     const sp = findSpecialty(text);
     return sp !== null && sp.index === 0 && sp.value.length >= text.length * 0.9;
   }
-  if (slot === 'practice' && (label[0] === 'practice' || label[0] === 'clinic') && (label.length === 1 || (label.length === 2 && label[1] === 'name'))) {
+  if (slot === 'practice' && /^(practice|clinic|facility|organi[sz]ation)$/.test(label[0] ?? '') && (label.length === 1 || (label.length === 2 && label[1] === 'name'))) {
     const names = rest.map((w) => w.text.replace(/[.,;]$/, ''));
     return rest.length >= 2 && names.every((t) => /^[A-Z][A-Za-z&'’-]*$/.test(t) || t === '&') && ORGANISATION_WORD.test(names[names.length - 1]!);
   }
@@ -210,7 +210,8 @@ function sectionOf(occ: Occurrence, anchors: Occurrence[], page: PageInfo): Sect
     if (a === occ || a.y0 > occ.y0 - 1 || a.x0 > occ.x0 + tol || !a.match.def.section) continue;
     if (a.match.start !== 0 || a.rest.length > 0) continue;
     const h = lineHeight(a.seg);
-    if (!page.segments.some((s) => s !== a.seg && Math.abs(s.bbox[1] - a.seg.bbox[1]) < h * 0.6)) top = Math.max(top, a.y0);
+    // A box glyph or speck on the row (no letter or digit) does not make it a row of cells.
+    if (!page.segments.some((s) => s !== a.seg && Math.abs(s.bbox[1] - a.seg.bbox[1]) < h * 0.6 && /[\p{L}\p{N}]/u.test(s.text))) top = Math.max(top, a.y0);
   }
   let best: { d: number; s: Section } | null = null;
   for (const a of anchors) {
@@ -303,6 +304,9 @@ function valueAbove(occ: Occurrence, page: PageInfo, occs: Occurrence[], caption
   if (!s || lineHeight(s) < h * (captionsUnder ? 0.85 : 1.15)) return [];
   const ws = s.words.filter((w) => w.bbox[0] >= occ.x0 - 10 && w.bbox[0] < right - 2);
   if (!ws.length || Math.abs(ws[0]!.bbox[0] - occ.x0) > 12 || startsWithLabel(ws)) return [];
+  // Nor a line that opens with another field's label read without its colon ("Department Psychiatry");
+  // a two-letter one ("PT Eval and Treat") is as likely a word of the value.
+  if (occs.some((o) => o !== occ && o.words[0] === ws[0] && !o.match.def.heading && o.words.map((w) => w.text).join('').length > 2)) return [];
   // Not when this value also sits under a label of its own.
   const gapBelow = occ.y0 - s.bbox[3];
   if (occs.some((o) => o !== occ && o.y1 <= s.bbox[1] + 1 && s.bbox[1] - o.y1 < Math.min(h * 1.5, gapBelow) && Math.abs(o.x0 - ws[0]!.bbox[0]) < 12 && o.rest.length === 0)) return [];

@@ -58,6 +58,8 @@ export interface PageFacts {
   urgencyMarkInText: boolean;
   /** Distinct specialties named on separate lines (a specialty checklist when ≥ 3). */
   specialties: number;
+  /** Distinct specialties named behind boxes ("[ ] Gastroenterology"): a checklist when ≥ 2. */
+  boxedSpecialties: number;
   /**
    * OCR'd priority options, every one behind a box that reads empty twice (the decoder's
    * outline found it unfilled, or OCR read "[ ]", and the second reading saw no mark): no
@@ -86,6 +88,7 @@ function urgencyBoxesEmpty(page: PageInfo): boolean {
 export function pageFacts(page: PageInfo): PageFacts {
   const options = new Set<string>();
   const specialties = new Set<string>();
+  const boxedSpecialties = new Set<string>();
   let markInText = false;
   for (const s of page.segments) {
     if (s.faxHeader) continue;
@@ -97,11 +100,12 @@ export function pageFacts(page: PageInfo): PageFacts {
     let rest = s.text;
     for (let sp = findSpecialty(rest); sp; sp = boxed ? findSpecialty(rest) : null) {
       specialties.add(sp.value.toLowerCase());
+      if (boxed) boxedSpecialties.add(sp.value.toLowerCase());
       rest = rest.slice(sp.index + sp.value.length);
     }
   }
   const ocr = page.source === 'ocr';
-  return { ocr, urgencyOptions: options.size, urgencyMarkInText: markInText, specialties: specialties.size, urgencyAllEmpty: ocr && urgencyBoxesEmpty(page) };
+  return { ocr, urgencyOptions: options.size, urgencyMarkInText: markInText, specialties: specialties.size, boxedSpecialties: boxedSpecialties.size, urgencyAllEmpty: ocr && urgencyBoxesEmpty(page) };
 }
 
 /** Agreeing readings from different places in the document (not the same words read twice). */

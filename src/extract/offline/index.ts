@@ -292,7 +292,7 @@ export function extractOffline(layout: DocumentLayout, options: OfflineOptions):
   // could be read as chosen: the document says something we did not get, so a person looks.
   const first = cls.documentType === 'referral' ? facts.get(cls.contentPages[0]?.pageNumber ?? -1) : undefined;
   const unreadChoices = first
-    ? Number(first.specialties >= 3 && !fields['referral.specialty']) + Number(first.urgencyOptions >= 2 && !first.urgencyAllEmpty && !fields['referral.urgency'])
+    ? Number((first.specialties >= 3 || first.boxedSpecialties >= 2) && !fields['referral.specialty']) + Number(first.urgencyOptions >= 2 && !first.urgencyAllEmpty && !fields['referral.urgency'])
     : 0;
   if (unreadChoices > 0 && !review) {
     review = true;

@@ -557,3 +557,11 @@ describe('captions and run-on lines read as values', () => {
     expect(readValue('patient.address.line1', words('5520 Jefferson Dr'), today)[0]!.doubt).toBe(0);
   });
 });
+
+describe('a given name OCR read with a small first letter', () => {
+  it('capitalises a same-shape small letter after the family name ("Schmidt, carol M."), not counted as mended', () => {
+    const got = Object.fromEntries(readValue('patientName', words('Schmidt, carol M.'), today).map((v) => [v.key, v]));
+    expect(got['patient.firstName']).toMatchObject({ value: 'Carol', doubt: 0, repairs: 0 });
+    expect(got['patient.lastName']?.value).toBe('Schmidt');
+  });
+});

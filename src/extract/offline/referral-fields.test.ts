@@ -363,6 +363,50 @@ describe('a plan named in the next label', () => {
   });
 });
 
+describe('captions under values', () => {
+  const captioned = (extra: Piece[]): Piece[] => [
+    [50, 40, 'REFERRAL FORM', 13],
+    [50, 70, 'Quill, Harriet', 9], [230, 70, '02/11/1958', 9],
+    [50, 82, 'Patient Name', 6], [230, 82, 'Date of Birth', 6],
+    [50, 110, 'Tomas Virel, MD', 9], [50, 122, 'Referred By', 6],
+    ...extra,
+  ];
+
+  it('takes no value above from a line opening with another label, but a two-letter word may open one', () => {
+    const dept = values(scan([
+      [50, 50, 'PATIENT REFERRAL', 12], [46, 120, 'Name: Nelson, Barbara P', 8], [46, 134, 'Birth Date: 09/02/72', 8],
+      [326, 120, 'Referring Physician: Jessica Scott, MD', 8], [321, 202, 'REFERRAL INFORMATION', 8],
+      [326, 218, 'Department Psychiatry', 8], [326, 232, 'Clinical Indication', 8],
+      [326, 245, 'Generalized anxiety disorder, medication management', 8], [327, 259, 'Diagnosis Code(s) F41.1', 8],
+    ]));
+    expect(dept['referral.reason']).toBe('Generalized anxiety disorder, medication management');
+    const pt = values(doc(captioned([[50, 150, 'PT Eval and Treat', 9], [50, 162, 'Specialty Requested', 6], [50, 180, 'Low back pain, strengthening program', 9], [50, 192, 'Clinical Indication', 6]])));
+    expect(pt['referral.specialty']).toBe('PT Eval and Treat');
+  });
+});
+
+describe('practice labels without a colon', () => {
+  it('reads "Facility Heritage Internal Medicine" as the practice', () => {
+    expect(values(doc(form([[60, 236, 'Facility Heritage Internal Medicine']])))['referringProvider.practice']).toBe('Heritage Internal Medicine');
+  });
+
+  it('a heading row with a stray box glyph still heads the cells under it', () => {
+    const got = values(scan([
+      [50, 40, 'REFERRAL FORM', 13],
+      [50, 60, 'PATIENT INFORMATION', 11],
+      [50, 76, 'Patient Name: Quill, Harriet'], [50, 90, 'DOB: 02/11/1958'],
+      [50, 110, 'Insurance', 11],
+      [50, 126, 'INSURANCE PLAN', 6], [230, 126, 'POLICY NUMBER', 6],
+      [50, 138, 'Ambetter', 9], [230, 138, 'ABC93790794', 9],
+      [50, 166, 'Referring Physician', 11], [140, 168, '☒', 8],
+      [50, 184, 'PHYSICIAN', 6], [230, 184, 'ORGANIZATION', 6],
+      [50, 196, 'George Tanaka', 9], [230, 196, 'Lakeshore Pediatrics', 9],
+      [50, 230, 'Reason for Referral: Chronic GERD not responding to PPI'],
+    ]));
+    expect(got['referringProvider.practice']).toBe('Lakeshore Pediatrics');
+  });
+});
+
 describe('labels that only a provider has', () => {
   it('reads a bare "Phone #" after an NPI, in a printout with no section headings, as the office phone', () => {
     const v = values(doc([
@@ -410,6 +454,13 @@ describe('a choice the form offers but we could not read', () => {
 
   it('holds the document when the checked option of a boxed row reads as no specialty ("[X] Urolo", cut at the edge)', () => {
     const x = run([[60, 240, 'Referred To: [ ] Cardiology, ☐ Dermatology, [ ] Orthopedics, [X] Urolo']]);
+    expect(x.fields['referral.specialty']).toBeUndefined();
+    expect(x.notes?.['unreadChoices']).toBe(1);
+    expect(x.needsReview).toBe(true);
+  });
+
+  it('holds the document when only two boxed options were read, both empty (the checked one lost)', () => {
+    const x = run([[60, 240, 'Referred To ...... [ ] Gastroenterology'], [260, 240, '[ ] Physical Therapy,']]);
     expect(x.fields['referral.specialty']).toBeUndefined();
     expect(x.notes?.['unreadChoices']).toBe(1);
     expect(x.needsReview).toBe(true);

@@ -84,6 +84,11 @@ export function readPersonName(input: readonly Word[]): { first: string; middle?
   const words = input.map((w, i) => {
     let t = fixCaseSlip(w.text);
     if (i > 0 && /^0\.?[,;]?$/.test(t) && /[A-Za-z]/.test(input[i - 1]!.text)) t = t.replace('0', 'O');
+    // "Schmidt, carol M.": a small first letter of a same-shape pair after a capitalised name word
+    // is the capital (a case, not a glyph, so not counted as mended).
+    if (i > 0 && /^[cosvwxz][a-z]+[,.]?$/.test(t) && /^[A-Z][a-z'’-]+,?$/.test(input[i - 1]!.text) && !NAME_JOINERS.test(t.replace(/[,.]$/, ''))) {
+      return { ...w, text: t[0]!.toUpperCase() + t.slice(1) };
+    }
     if (t === w.text) return w;
     const fixed = { ...w, text: t };
     repaired.add(fixed);
