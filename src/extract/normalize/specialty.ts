@@ -43,7 +43,7 @@ export function capitalisedSpecialty(value: string): string {
 }
 
 /** A word that names a clinical discipline, in any of its written forms. */
-const DISCIPLINE = /(olog(y|ic|ical|ist)|iatr(y|ic|ics)|(a|ae|e)dics?\b|surg(ery|ical)|medicine|therap(y|ies)|rehab|vascular|cardi|neuro|gastro|ortho|endocrin|derm|gyn|urolog|nephro|pulmon|oncol|hemato|rheumat|allerg|ophthalm|otolaryn|podiat|sleep|wound|nutrition|audiol|speech|\b(ent|gi|pt|ot|obgyn|ob\/gyn)\b)/i;
+const DISCIPLINE = /(olog(y|ic|ical|ist)|iatr(y|ic|ics)|(a|ae|e)dics?\b|surg(ery|ical)|medicine|therap(y|ies)|rehab|vascular|cardi|neuro|gastro|ortho|endocrin|derm|gyn|urolog|nephro|pulmon|oncol|hemato|rheumat|allerg|ophthalm|otolaryn|podiat|sleep|wound|nutrition|audiol|speech|\b(ent|gi|pt|ot|obgyn|ob\/gyn|endo|pulm|rheum|heme|onc|uro|psych|peds|cards)\b)/i;
 /** Words that make a phrase an organisation's or a person's name rather than a service. */
 const NOT_SERVICE = /\b(associates|group|llc|inc|pa|pllc|partners|institute|hospital|center|centre|specialists|network|system|university|dr|md|do|np|pa-c|fnp|aprn)\b\.?/i;
 

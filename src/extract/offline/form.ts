@@ -49,7 +49,9 @@ function colonlessValueFits(slot: string, label: readonly string[], rest: readon
     const sp = findSpecialty(text);
     return sp !== null && sp.index === 0 && sp.value.length >= text.length * 0.9;
   }
-  if (slot === 'practice' && /^(practice|clinic|facility|organi[sz]ation)$/.test(label[0] ?? '') && (label.length === 1 || (label.length === 2 && label[1] === 'name'))) {
+  // "Practice Westlake Family Medicine", "Referring Practice Bayside Internal Medicine", "Clinic Name ...".
+  const noun = label.filter((w) => w !== 'name' && w !== 'referring');
+  if (slot === 'practice' && noun.length === 1 && /^(practice|clinic|facility|organi[sz]ation)$/.test(noun[0]!) && label.length <= 2) {
     const names = rest.map((w) => w.text.replace(/[.,;]$/, ''));
     return rest.length >= 2 && names.every((t) => /^[A-Z][A-Za-z&'’-]*$/.test(t) || t === '&') && ORGANISATION_WORD.test(names[names.length - 1]!);
   }

@@ -565,3 +565,10 @@ describe('a given name OCR read with a small first letter', () => {
     expect(got['patient.lastName']?.value).toBe('Schmidt');
   });
 });
+
+describe('a stop word behind a speck', () => {
+  it('ends a name at "DOB\'" (a quote OCR made of speckle), not taking it as a middle name', () => {
+    const got = Object.fromEntries(readValue('patientName', words("Perez, Amanda DOB' May 5, 1954"), today).map((v) => [v.key, v.value]));
+    expect(got).toEqual({ 'patient.firstName': 'Amanda', 'patient.lastName': 'Perez' });
+  });
+});

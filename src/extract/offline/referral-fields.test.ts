@@ -658,3 +658,26 @@ describe('labels OCR blurred', () => {
     expect(values(scanned('Referred to the clinic last spring'))['referral.specialty']).toBeUndefined();
   });
 });
+
+describe('more OCR slips seen on fresh rendered sets', () => {
+  it('reads a colon-less "Referring Practice" and a short specialty ("Endo")', () => {
+    const got = values(doc(form([
+      [60, 236, 'Referring Practice Bayside Internal Medicine'],
+      [60, 250, 'Referred To: Endo'],
+    ])));
+    expect(got['referringProvider.practice']).toBe('Bayside Internal Medicine');
+    expect(got['referral.specialty']).toBe('Endo');
+  });
+
+  it('splits "Consultation.Chronic" into the label and its value', () => {
+    const got = values(doc([
+      [50, 40, 'REFERRAL FORM', 13], [60, 70, 'Patient Name: Quill, Harriet'], [60, 85, 'DOB: 02/11/1958'],
+      [60, 100, 'Referring Physician: Tomas Virel, MD'], [60, 115, 'Reason for Consultation.Chronic sinusitis'],
+    ]));
+    expect(got['referral.reason']).toBe('Chronic sinusitis');
+  });
+
+  it('reads a category letter E that OCR made a pound sign ("£11.65")', () => {
+    expect(repairCategoryLetter('£11.65')?.code).toBe('E11.65');
+  });
+});

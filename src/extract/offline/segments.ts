@@ -104,9 +104,10 @@ function splitGlued(words: Word[]): void {
     // "ConsultatiorChronic": OCR ran a label's last word, its colon lost, into the value.
     // Only a label word of five or more letters (one OCR edit at most) followed by a
     // capitalised word: "McDonald" or "LaToya" are names, not a label and a value.
-    const g = /^([A-Z]?[a-z]{4,})([A-Z][a-z].*)$/.exec(w.text);
+    // Its colon may survive as a dot or comma ("Consultation.Chronic").
+    const g = /^([A-Z]?[a-z]{4,})([.,;]?)([A-Z][a-z].*)$/.exec(w.text);
     if (g && GLUED_LABEL_WORDS.some((l) => levenshtein(g[1]!.toLowerCase(), l) <= (l.length >= 8 ? 1 : 0))) {
-      words.splice(i, 1, ...splitWord(w, g[1]!.length, `${g[1]!}:`, g[2]!));
+      words.splice(i, 1, ...splitWord(w, g[1]!.length + g[2]!.length, `${g[1]!}:`, g[3]!));
       i++;
       continue;
     }

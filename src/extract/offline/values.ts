@@ -95,7 +95,8 @@ export function readPersonName(input: readonly Word[]): { first: string; middle?
     return fixed;
   });
   for (const w of words) {
-    const bare = w.text.replace(/[,;:]+$/, '');
+    // A stray quote OCR made of speckle ("DOB'") does not hide a stop word.
+    const bare = w.text.replace(/[,;:'’"]+$/, '');
     if (taken.length >= 5) break;
     if (NAME_STOP.test(bare) || PROSE.test(bare) || LABEL_WORDS.test(bare.replace(/\.$/, ''))) break;
     // "Referring Physician: Dr. ...": a word with a colon is a label, never part of a name.
