@@ -166,6 +166,11 @@ describe('letters that say it in a sentence', () => {
     expect(x.fields['referral.urgency']?.value).toBe('urgent');
   });
 
+  it('reads "Her phone number 1s ..." (OCR\'s 1 for the i of "is")', () => {
+    const x = run([...LETTER.slice(0, 3), [50, 138, 'She is a 36 year old female. Her phone number 1s 614-563-4654.'], ...LETTER.slice(4)]);
+    expect(x.fields['patient.phone']?.value).toBe('6145634654');
+  });
+
   it('reads the payer, member id and group said in a sentence, not a practice name\'s "Group"', () => {
     const x = run([...LETTER.slice(0, 3), [50, 138, 'Her insurance is Cigna, member ID U2448270456, group 4530511.'], ...LETTER.slice(5),
       [50, 244, 'Westside Medical Group 1740408947']]);

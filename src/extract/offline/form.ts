@@ -662,7 +662,8 @@ export function readForm(page: PageInfo, today: Date, offPage: boolean, stats?: 
         // the checklist reader's (an unread choice holds the document there).
         const written = words.map((w) => w.text).join(' ');
         // A sex is one letter: one that reads as none ("N" for M) is garbled too.
-        const least = r.target === 'patient.sex' ? 1 : 3;
+        // On a scan, where an empty sex cell already counts as lost, any mark in it does ("\\").
+        const least = r.target === 'patient.sex' ? (page.source === 'ocr' ? 0 : 1) : 3;
         const garbled = (written.match(/[\p{L}\p{N}]/gu) ?? []).length >= least && !words.some((w) => CAPTION_WORD.test(w.norm)) && r.target !== 'referral.urgency';
         noteUnread(stats, r.target, garbled);
       }

@@ -81,6 +81,14 @@ describe('values no reader placed', () => {
     expect(got.needsReview).toBe(true);
   });
 
+  it('holds a scan whose sex cell holds only a speck ("\\"), and names the codes for a code in brackets in prose no reader took', () => {
+    const speck = extractOffline(ocrLayout(stacked(['Phone', 'Street Address', 'City/State/ZIP']).map((p) => (p[2] === 'Female' ? [p[0], p[1], '\\', p[3]] as Piece : p))), { reviewThreshold: 0.95, today });
+    expect(speck.fields['patient.sex']).toBeUndefined();
+    expect(speck.needsReview).toBe(true);
+    const prose = ocrLayout([...stacked(['Phone', 'Street Address', 'City/State/ZIP']), [43, 420, 'Problem list for this visit: Chronic sinusitis (132.9).']]);
+    expect([...lostValueKeys(buildPages(prose)[0]!, offlineCandidates(prose, today).candidates)]).toContain('referral.diagnosisCodes');
+  });
+
   it('names nothing when the captions were read and the values placed', () => {
     const layout = ocrLayout(stacked(['Phone', 'Street Address', 'City/State/ZIP']));
     const got = extractOffline(layout, { reviewThreshold: 0.95, today });

@@ -3,7 +3,7 @@
  * "City, ST ZIP" line (its ZIP perhaps misread) in the body of an OCR'd page whose caption OCR garbled beyond
  * recognition ("Phune", "City/Stane/Z.P"), an identifier after or under a caption no reader
  * knew ("Molina Healthcare 1D: 36109083487", "ACCT #" over "67220704"), or a listed diagnosis
- * code opening a line under a garbled caption, or a bare date. Such a line means a field the document gives
+ * code opening a line under a garbled caption or in brackets in prose, or a bare date. Such a line means a field the document gives
  * may be missing from the extraction, so when that field is missing a person looks.
  */
 import type { FieldKey } from '../fields.ts';
@@ -68,6 +68,10 @@ export function lostValueKeys(page: PageInfo, candidates: readonly Candidate[]):
       if (i > 0 && next && /^[A-Za-z0-9#]{1,4}:$/.test(w.text) && ID_SHAPED(next.text.replace(/[,;.]$/, '')) &&
         !candidates.some((c) => c.page === page.pageNumber && boxesOverlap(c.bbox, next.bbox))) for (const k of ID_KEYS) out.add(k);
     });
+    // "Chronic sinusitis (132.9)": a code in brackets in prose that no reader took.
+    if (seg.words.some((w) => /^\([A-Z0-9$£][0-9]{2}\.[0-9A-Z]{1,4}\)[.,;]?$/.test(w.text) && !candidates.some((c) => c.key === 'referral.diagnosisCodes' && c.page === page.pageNumber && boxesOverlap(c.bbox, w.bbox)))) {
+      out.add('referral.diagnosisCodes');
+    }
     if (matchLabelAt(seg.words, 0)) continue;
     const keys = kindOf(seg);
     if (keys.length === 0) continue;

@@ -54,8 +54,8 @@ const INTRO = /\b(?:am referring|are referring|would like to refer|to refer|I re
 const DOB = /\b(?:DOB|D\.O\.B\.?|date of birth|born(?: on)?|birthdate|birth date)\s*[:,-]?\s*/gi;
 const SEX = /\b\d{1,3}\s*(?:-?\s*(?:year|yr)s?[- ]old|y\/o|yo|y\.o\.)\s+(male|female|man|woman|boy|girl)\b/i;
 const REASON = /\b(?:for|regarding)\s+(?:further\s+|an?\s+)?(?:evaluation and management|evaluation and treatment|evaluation|assessment|management|consultation|treatment|consult|surgical evaluation|opinion)\s+(?:of|for|regarding|due to)\s+(?:his|her|their|a|an|possible)?\s*([^.;]{4,160})[.;]/i;
-/** "He can be reached at 512-713-9543", "Her phone number is ...": the patient's own phone. */
-const PATIENT_PHONE = /\b(?:(?:can|may) be (?:reached|contacted) at|(?:her|his|their|the patient's|patient's) (?:home |cell |mobile )?(?:phone(?: number)?|number|cell(?: phone)?) is)\s*/gi;
+/** "He can be reached at 512-713-9543", "Her phone number is ..." (OCR: "1s"): the patient's own phone. */
+const PATIENT_PHONE = /\b(?:(?:can|may) be (?:reached|contacted) at|(?:her|his|their|the patient's|patient's) (?:home |cell |mobile )?(?:phone(?: number)?|number|cell(?: phone)?) (?:is|1s|ls))\s*/gi;
 /** "His current address is 12 Oak St, Austin, TX 78701", "She lives at ...". */
 // "address i is": OCR may leave a stray letter between the words.
 const PATIENT_ADDRESS = /\b(?:(?:her|his|their|the patient's|patient's) (?:current |home |mailing )?ad+r?es+(?: \S)? is|(?:lives|resides) at)\s*/gi;

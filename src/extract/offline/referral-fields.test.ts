@@ -681,3 +681,13 @@ describe('more OCR slips seen on fresh rendered sets', () => {
     expect(repairCategoryLetter('£11.65')?.code).toBe('E11.65');
   });
 });
+
+describe('diagnosis codes OCR broke', () => {
+  it('reads "J]32.9" (a bracket made of speckle) and doubts a list beside a code-shaped word that reads as none', () => {
+    expect(values(doc(form([[60, 236, 'Diagnosis Code(s): J]32.9']])))['referral.diagnosisCodes']).toEqual(['J32.9']);
+    const x = extractOffline(doc(form([[60, 236, 'Diagnosis: R085.9 R06.02']])), { reviewThreshold: 0.95, today });
+    expect(x.fields['referral.diagnosisCodes']?.value).toEqual(['R06.02']);
+    expect(x.fields['referral.diagnosisCodes']!.confidence).toBeLessThan(0.95);
+    expect(x.needsReview).toBe(true);
+  });
+});

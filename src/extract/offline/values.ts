@@ -440,6 +440,9 @@ function readCity(words: readonly Word[]): ReadValue | null {
 }
 
 /** ICD-10-CM codes anywhere in the words; codes off the common list are doubtful. */
+/** Writing shaped like an ICD-10 code, as OCR may garble it: a letter or look-alike, 1-3 digits, a dot, 1-4 more. */
+const CODE_SHAPED = /^[([]?[A-Z0-9$£][0-9OIlo]{1,3}[0-9A-Z]?\.[0-9A-Z]{1,4}[)\],;.]*$/;
+
 export function readDiagnosisCodes(words: readonly Word[]): ReadValue | null {
   const codes: string[] = [];
   const used: Word[] = [];
@@ -449,6 +452,11 @@ export function readDiagnosisCodes(words: readonly Word[]): ReadValue | null {
     const w = words[i]!;
     const lead = w.text.replace(/^[([«"'‘“]+/, '');
     let raw = lead.replace(/[)\],;:.]+$/g, '');
+    // "J]32.9": a bracket OCR made of speckle inside the code.
+    if (/^[A-Z][\])|[(][0-9][0-9A-Z]\.[0-9A-Z]{1,4}$/i.test(raw)) {
+      raw = raw.slice(0, 1) + raw.slice(2);
+      repairs++;
+    }
     const parts = [w];
     // "M54. 50" or "(M62. 81)." split by OCR.
     const next = words[i + 1];
@@ -492,6 +500,8 @@ export function readDiagnosisCodes(words: readonly Word[]): ReadValue | null {
     used.push(...parts);
   }
   if (!codes.length) return null;
+  // Code-shaped writing beside the codes that read as none ("R085.9" before R06.02): a code may be missing.
+  if (words.some((w) => !used.includes(w) && CODE_SHAPED.test(w.text))) doubt = Math.max(doubt, 0.25);
   return { key: 'referral.diagnosisCodes', value: codes, words: used, repairs, doubt };
 }
 
