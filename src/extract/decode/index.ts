@@ -19,6 +19,7 @@ import { applyCheckboxes, findCheckboxes } from './checkboxes.ts';
 import { openPdf } from './pdf.ts';
 import { DEFAULT_CLEANUP, cleanupForOcr, type CleanupChoices } from './preprocess.ts';
 import { DEFAULT_PREPARE, isBlank, prepareForOcr, type GrayRaster, type PrepareChoices, type RasterKind } from './raster.ts';
+import { median } from './median.ts';
 import { rereadPage } from './reread.ts';
 import { decodeTiffPage, readTiffPages } from './tiff.ts';
 
@@ -159,8 +160,3 @@ async function recognizePage(
   return page;
 }
 
-function median(xs: number[]): number {
-  if (xs.length === 0) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}

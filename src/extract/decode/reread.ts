@@ -11,6 +11,7 @@
 import sharp from 'sharp';
 import type { BBox, LayoutPage } from '../layout.ts';
 import type { OcrEngine, OcrImage, OcrWord } from '../ocr/types.ts';
+import { median } from './median.ts';
 
 /** Upscale of the cut-out line: the slip-catching reading in the probe was at 2x. */
 export const REREAD_SCALE = 2;
@@ -86,11 +87,6 @@ export function textInside(words: readonly OcrWord[], box: BBox): string {
   return inside.sort((a, b) => a.bbox[0] - b.bbox[0]).map((w) => w.text).join('');
 }
 
-function median(xs: readonly number[]): number {
-  if (xs.length === 0) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 /** What of the line's surroundings the cut keeps, in line heights: a glyph's edge, not a neighbour's cell border. */
 export const REREAD_PAD = 0.3;
