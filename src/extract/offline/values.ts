@@ -67,6 +67,11 @@ export function plausibleName(word: string): boolean {
  * the name in its plain capitalised form. Names written so ("McAllister", "DeShawn",
  * "JoAnn") have their capital inside, after two letters or more, and are left alone.
  */
+/** A name read from a word OCR's slip was mended in is one reading of two ("Sofiag" or "Sofia G."): a person confirms it. */
+function mendedName(mended: boolean): { repairs: number; doubt: number } {
+  return mended ? { repairs: 1, doubt: 0.25 } : { repairs: 0, doubt: 0 };
+}
+
 export function fixCaseSlip(word: string): string {
   const m = /^([A-Z][a-z]{2,})([A-Z])([,;.]?)$/.exec(word) ?? /^([A-Z])([A-Z][a-z]{2,})([,;.]?)$/.exec(word);
   if (!m) return word;
@@ -86,7 +91,8 @@ export function readPersonName(input: readonly Word[]): { first: string; middle?
     if (i > 0 && /^0\.?[,;]?$/.test(t) && /[A-Za-z]/.test(input[i - 1]!.text)) t = t.replace('0', 'O');
     // "Schmidt, carol M.": a small first letter of a same-shape pair after a capitalised name word
     // is the capital (a case, not a glyph, so not counted as mended).
-    if (i > 0 && /^[cosvwxz][a-z]+[,.]?$/.test(t) && /^[A-Z][a-z'’-]+,?$/.test(input[i - 1]!.text) && !NAME_JOINERS.test(t.replace(/[,.]$/, ''))) {
+    const plain = t.replace(/[,.]$/, '');
+    if (i > 0 && SAME_SHAPE.test(plain) && /^[A-Z][a-z'’-]+,?$/.test(input[i - 1]!.text) && !NAME_JOINERS.test(plain)) {
       return { ...w, text: t[0]!.toUpperCase() + t.slice(1) };
     }
     if (t === w.text) return w;
@@ -439,10 +445,10 @@ function readCity(words: readonly Word[]): ReadValue | null {
   return { key: 'patient.address.city', value: ws.map((w) => w.text).join(' ').replace(/,$/, ''), words: ws, repairs: 0, doubt: 0 };
 }
 
-/** ICD-10-CM codes anywhere in the words; codes off the common list are doubtful. */
 /** Writing shaped like an ICD-10 code, as OCR may garble it: a letter or look-alike, 1-3 digits, a dot, 1-4 more. */
 const CODE_SHAPED = /^[([]?[A-Z0-9$£][0-9OIlo]{1,3}[0-9A-Z]?\.[0-9A-Z]{1,4}[)\],;.]*$/;
 
+/** ICD-10-CM codes anywhere in the words; codes off the common list are doubtful. */
 export function readDiagnosisCodes(words: readonly Word[]): ReadValue | null {
   const codes: string[] = [];
   const used: Word[] = [];
@@ -719,11 +725,7 @@ export function readValue(key: FieldKey | 'patientName' | 'cityStateZip', input:
     case 'patientName': {
       const n = readPersonName(words);
       if (!n) return [];
-      // A part read from a mended word is one reading of two ("Sofiag" or "Sofia G."): doubtful.
-      const part = (key: FieldKey, value: string, ws: Word[]): ReadValue => {
-        const mended = ws.some((w) => n.repaired.has(w));
-        return { key, value, words: ws, repairs: mended ? 1 : 0, doubt: mended ? 0.25 : 0 };
-      };
+      const part = (key: FieldKey, value: string, ws: Word[]): ReadValue => ({ key, value, words: ws, ...mendedName(ws.some((w) => n.repaired.has(w))) });
       const out: ReadValue[] = [
         part('patient.firstName', n.first, n.words.filter((w) => w.text.replace(/[,.]$/, '') === n.first)),
         part('patient.lastName', n.last, n.words.filter((w) => n.last.split(' ').includes(w.text.replace(/[,.]$/, '')))),
@@ -750,14 +752,13 @@ export function readValue(key: FieldKey | 'patientName' | 'cityStateZip', input:
       if (key !== 'patient.middleName' && !plausibleName(bare)) return [];
       // Two letters read with low OCR confidence ("PE") are more often a smudge than a name like "Ng".
       if (bare.length <= 2 && w.confidence < 0.5 && key !== 'patient.middleName') return [];
-      return [{ key, value: bare, words: [w], repairs: bare === written ? 0 : 1, doubt: bare === written ? 0 : 0.25 }];
+      return [{ key, value: bare, words: [w], ...mendedName(bare !== written) }];
     }
     case 'referringProvider.name': {
       const n = readPersonName(words);
       if (!n) return [];
       const value = normalizeProviderName(n.words.map((w) => w.text).join(' '));
-      const mended = n.words.some((w) => n.repaired.has(w));
-      return value ? [{ key, value, words: n.words, repairs: mended ? 1 : 0, doubt: mended ? 0.25 : 0 }] : [];
+      return value ? [{ key, value, words: n.words, ...mendedName(n.words.some((w) => n.repaired.has(w))) }] : [];
     }
     case 'patient.dob':
     case 'referral.date':
