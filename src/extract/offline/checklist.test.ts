@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { DocumentLayout, LayoutPage } from '../layout.ts';
 import { boxState } from './checklist.ts';
 import { extractOffline, offlineChosen } from './index.ts';
-import { makeLayout, piecesPage, type Piece } from './synth/builder.ts';
+import { makeLayout, piecesPage, readTwice, type Piece } from './synth/builder.ts';
 import { generateCorpus } from './synth/generate.ts';
 
 const today = new Date('2025-11-15T00:00:00Z');
@@ -56,7 +56,7 @@ describe('specialty checklists', () => {
     const scan = (rereadOf: (box: string, i: number) => string) => {
       const l = layout([...HEAD, ...column('Referral To:', ['☐ Orthopedics', '☒ Cardiology', '☐ Dermatology', '☐ Neurology'])], 'ocr');
       let i = 0;
-      for (const b of l.pages[0]!.blocks) for (const line of b.lines) for (const w of line.words) w.reread = w.text === '☒' || w.text === '☐' ? rereadOf(w.text, i++) : w.text;
+      readTwice(l.pages, (t) => (t === '☒' || t === '☐' ? rereadOf(t, i++) : t));
       return offlineChosen(l, today).chosen['referral.specialty']!;
     };
     const agreed = scan((box) => (box === '☒' ? '[X]' : '[J'));

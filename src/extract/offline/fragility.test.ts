@@ -12,7 +12,7 @@ import { codeFromToken } from './dx-sweep.ts';
 import { codesMatchReason, pageFacts } from './fragility.ts';
 import { buildPages } from './segments.ts';
 import { extractOffline } from './index.ts';
-import { NO_NOISE, PageBuilder, makeLayout, piecesPage, type Piece } from './synth/builder.ts';
+import { NO_NOISE, PageBuilder, makeLayout, piecesPage, readTwice, type Piece } from './synth/builder.ts';
 import { generateCorpus, generateDoc } from './synth/generate.ts';
 import { Rng } from './synth/rng.ts';
 
@@ -81,7 +81,7 @@ describe('fragile readings are capped below the gate', () => {
   it('a labelled field whose writing OCR garbled holds the document; a blank labelled field does not', () => {
     const read = (extra: Piece[]) => {
       const layout = makeLayout([page([...BASE, ...extra], 'ocr')], 'tiff');
-      for (const b of layout.pages[0]!.blocks) for (const l of b.lines) for (const w of l.words) w.reread = w.text;
+      readTwice(layout.pages);
       return extractOffline(layout, { reviewThreshold: 0.95, today });
     };
     const blank = read([[60, 170, 'Member ID:']]);
@@ -94,18 +94,18 @@ describe('fragile readings are capped below the gate', () => {
     // A code-shaped token under the diagnosis label that reads as no code (Z96.641 as "796.641").
     const noCode = BASE.filter((p) => !p[2].startsWith('Diagnosis'));
     const layout = makeLayout([page([...noCode, [60, 155, 'Diagnosis Code: 796.641']], 'ocr')], 'tiff');
-    for (const b of layout.pages[0]!.blocks) for (const l of b.lines) for (const w of l.words) w.reread = w.text;
+    readTwice(layout.pages);
     const dx = extractOffline(layout, { reviewThreshold: 0.95, today });
     expect(dx.fields['referral.diagnosisCodes']).toBeUndefined();
     expect(dx.notes?.['lostValues']).toBe(1);
     expect(dx.needsReview).toBe(true);
     // ... and one whose letter OCR read as a bracket (G43.909 as "(43.909").
     const bracket = makeLayout([page([...noCode, [60, 155, 'ICD-10 Codes: (43.909']], 'ocr')], 'tiff');
-    for (const b of bracket.pages[0]!.blocks) for (const l of b.lines) for (const w of l.words) w.reread = w.text;
+    readTwice(bracket.pages);
     expect(extractOffline(bracket, { reviewThreshold: 0.95, today }).notes?.['lostValues']).toBe(1);
     // ... and one with a digit read as "@" (M06.9 as "M@6.9").
     const at = makeLayout([page([...noCode, [60, 155, 'Diagnosis.....,.... M@6.9']], 'ocr')], 'tiff');
-    for (const b of at.pages[0]!.blocks) for (const l of b.lines) for (const w of l.words) w.reread = w.text;
+    readTwice(at.pages);
     expect(extractOffline(at, { reviewThreshold: 0.95, today }).notes?.['lostValues']).toBe(1);
   });
 

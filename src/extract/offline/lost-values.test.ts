@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { extractOffline, offlineCandidates } from './index.ts';
 import { lostValueKeys } from './lost-values.ts';
 import { buildPages, isDebrisWord } from './segments.ts';
-import { makeLayout, piecesPage, type Piece } from './synth/builder.ts';
+import { makeLayout, piecesPage, readTwice, type Piece } from './synth/builder.ts';
 
 const today = new Date('2025-11-15T00:00:00Z');
 
@@ -183,7 +183,7 @@ describe('digits seen elsewhere', () => {
     ];
     const fax = (header: string) => {
       const layout = ocrLayout([[20, 8, header, 7], ...body]);
-      for (const b of layout.pages[0]!.blocks) for (const l of b.lines) for (const w of l.words) w.reread = w.text === '415.555.0187' ? '415.555.018' : w.text;
+      readTwice(layout.pages, (t) => (t === '415.555.0187' ? '415.555.018' : t));
       return extractOffline(layout, { reviewThreshold: 0.95, today }).fields['referringProvider.fax']!;
     };
     const seen = fax('MAR-03-2025 09:12A FROM: (415) 555-0187 LARKSPUR CLINIC');

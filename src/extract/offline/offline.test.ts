@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DocumentLayout } from '../layout.ts';
 import { extractOffline } from './index.ts';
-import { makeLayout, piecesPage, type Piece } from './synth/builder.ts';
+import { makeLayout, piecesPage, readTwice, type Piece } from './synth/builder.ts';
 
 const today = new Date('2025-11-15T00:00:00Z');
 function doc(...pages: Piece[][]): DocumentLayout {
@@ -236,7 +236,7 @@ describe('document type from both OCR readings', () => {
   ];
   const scanned = (second: (t: string) => string) => {
     const page = piecesPage(1, letter, { source: 'ocr', ocrConfidence: 0.9 });
-    for (const b of page.blocks) for (const l of b.lines) for (const w of l.words) w.reread = second(w.text);
+    readTwice(page, second);
     return run(makeLayout([page], 'tiff'));
   };
 

@@ -16,7 +16,7 @@ import { looseWordMatch, matchLabelAt } from './labels.ts';
 import { buildPages, isDebrisWord, normWord, type Word } from './segments.ts';
 import { generateDoc } from './synth/generate.ts';
 import { makeMbi } from './synth/referral.ts';
-import { makeLayout, piecesPage, type Piece } from './synth/builder.ts';
+import { makeLayout, piecesPage, readTwice, type Piece } from './synth/builder.ts';
 import { Rng } from './synth/rng.ts';
 import { capitaliseCaseSlips, dropDebris, joinSplitWords, readValue, repairIdDigits, repairMbi, streetTypeDoubt } from './values.ts';
 
@@ -497,7 +497,7 @@ describe('street types', () => {
   it('keeps such a street under the review gate on a scan, even read twice alike', () => {
     const page = piecesPage(1, [[50, 40, 'REFERRAL FORM', 13], [60, 60, 'Patient Name: Doe, Jane A.'], [60, 75, 'DOB: 03/14/1962'],
       [60, 90, 'Address: 2132 Park Til, Boise, ID 83708'], [60, 110, 'Referring Provider: Dr. Sarah Montoya'], [60, 125, 'Reason for Referral: Rash']], { source: 'ocr', ocrConfidence: 0.96 });
-    for (const b of page.blocks) for (const l of b.lines) for (const w of l.words) w.reread = w.text;
+    readTwice(page);
     const got = extractOffline(makeLayout([page], 'tiff'), { reviewThreshold: 0.95, today: new Date('2025-11-15T00:00:00Z') });
     expect(got.fields['patient.address.line1']?.value).toBe('2132 Park Til');
     expect(got.fields['patient.address.line1']!.confidence).toBeLessThan(0.95);
@@ -522,7 +522,7 @@ describe('names OCR mended', () => {
     const referral = piecesPage(1, [[50, 40, 'PATIENT REFERRAL', 13], [60, 70, 'Patient: Timothy Wel Hill'], [60, 85, 'DOB: 6/17/44'],
       [60, 100, 'Referring Provider: Dr. Nguyen Adams'], [60, 115, 'Reason for Referral: Generalized anxiety disorder']], { source: 'ocr', ocrConfidence: 0.96 });
     const note = piecesPage(2, [[50, 40, 'Office Visit Note', 13], [60, 70, 'Patient: Timothy Wei Hill DOB: 6/17/44'], [60, 85, 'Assessment: Generalized anxiety disorder.']], { source: 'ocr', ocrConfidence: 0.96 });
-    for (const p of [referral, note]) for (const b of p.blocks) for (const l of b.lines) for (const w of l.words) w.reread = w.text;
+    readTwice([referral, note]);
     const got = extractOffline(makeLayout([referral, note], 'tiff'), { reviewThreshold: 0.95, today });
     expect(got.fields['patient.middleName']?.value).toBe('Wel');
     expect(got.fields['patient.middleName']!.confidence).toBeLessThan(0.95);

@@ -211,6 +211,14 @@ function union(boxes: BBox[]): BBox {
   ];
 }
 
+/**
+ * Gives every word of the pages a second OCR reading (LayoutWord.reread): by default the
+ * word as first read, as when both readings agree.
+ */
+export function readTwice(pages: LayoutPage | readonly LayoutPage[], second: (text: string) => string = (t) => t): void {
+  for (const p of Array.isArray(pages) ? pages : [pages]) for (const b of p.blocks) for (const l of b.lines) for (const w of l.words) w.reread = second(w.text);
+}
+
 export function makeLayout(pages: LayoutPage[], format: DocumentLayout['format']): DocumentLayout {
   return { format, pages, decodeMs: 0 };
 }
