@@ -44,6 +44,8 @@ export interface Candidate {
    * that is the field's own.
    */
   standIn?: boolean;
+  /** A reason read under a note's label ("Comments", "Clinical notes"), not one naming the reason or a complaint. */
+  noteLabel?: boolean;
 }
 
 /** Whether a box sits in the top or bottom 6% of its page, where stamps and running headers go. */

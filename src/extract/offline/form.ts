@@ -42,13 +42,16 @@ const ORGANISATION_WORD = /^(medicine|medical|clinic|clinics|health|healthcare|a
  * After a colon-less label starting its line, the rest of the line is that label's value only when
  * it could not be anything else: all of it a known specialty, or a capitalised organisation name.
  */
+/** The whole text names a service: a listed specialty, or a phrase written like one ("Outpatient Rehabilitation", "PT Eval and Treat"). */
+function namesService(text: string): boolean {
+  const sp = findSpecialty(text);
+  return (sp !== null && sp.index === 0 && sp.value.length >= text.length * 0.9) || specialtyLike(text);
+}
+
 function colonlessValueFits(slot: string, label: readonly string[], rest: readonly Word[]): boolean {
   if (rest.length === 0 || rest.length > 6 || matchLabelAt(rest, 0)) return false;
   const text = rest.map((w) => w.text).join(' ').replace(/[.,;]$/, '');
-  if (slot === 'referral.specialty' || slot === 'referredTo') {
-    const sp = findSpecialty(text);
-    return sp !== null && sp.index === 0 && sp.value.length >= text.length * 0.9;
-  }
+  if (slot === 'referral.specialty' || slot === 'referredTo') return namesService(text);
   // "Practice Westlake Family Medicine", "Referring Practice Bayside Internal Medicine", "Clinic Name ...".
   const noun = label.filter((w) => w !== 'name' && w !== 'referring');
   if (slot === 'practice' && noun.length === 1 && /^(practice|clinic|facility|organi[sz]ation)$/.test(noun[0]!) && label.length <= 2) {
@@ -60,6 +63,9 @@ function colonlessValueFits(slot: string, label: readonly string[], rest: readon
 
 const WEAK_REASON = new Set(['chief complaint', 'comments', 'notes', 'clinical notes', 'problem', 'request', 'clinical summary',
   'presenting problem', 'reason for visit']);
+
+/** Labels of free notes: what follows may be about the referral rather than its reason ("Records attached"). */
+const NOTE_LABELS = new Set(['comments', 'notes', 'clinical notes', 'clinical summary']);
 
 const WEAK_GENERIC = new Set(['physician', 'provider', 'doctor', 'clinician', 'provider name', 'physician name', 'signed', 'signed by']);
 
@@ -125,6 +131,8 @@ function resolve(slot: Slot, section: Section | null, occ: Occurrence, page: Pag
 
 function findOccurrences(page: PageInfo): Occurrence[] {
   const out: Occurrence[] = [];
+  // Where lines open with "Label:": a form's column of labels.
+  const colonStarts = page.segments.filter((s) => !s.faxHeader && matchLabelAt(s.words, 0)?.colon).map((s) => s.bbox[0]);
   for (const seg of page.segments) {
     if (seg.faxHeader) continue;
     const ws = seg.words;
@@ -147,6 +155,10 @@ function findOccurrences(page: PageInfo): Occurrence[] {
         // "Consult Gastroenterology", "Practice Westlake Family Medicine": a one-word label starting its line,
         // without a colon, before the whole rest of the line reads as that label's kind of value.
         if (!ok && i === 0 && !labelOnly && colonlessValueFits(slotKey, m.def.words, ws.slice(m.end))) ok = true;
+        // "Reason Iron deficiency anemia": a reason label without its colon, opening a line in a
+        // column of lines that open with "Label:", before text that is no label.
+        if (!ok && i === 0 && !labelOnly && !m.fuzzy && slotKey === 'referral.reason' && !matchLabelAt(ws, m.end) && /^[A-Za-z]{3}/.test(ws[m.end]!.text) &&
+          colonStarts.filter((x) => Math.abs(x - seg.bbox[0]) <= 3).length >= 2) ok = true;
         // "Westside Medical Group 1740408947": a capitalised word before an inline "Group" makes it part of a name.
         const inName = slotKey === 'insurance.groupNumber' && i > 0 && /^[A-Z][a-z]+$/.test(ws[i - 1]!.text) && /^group$/i.test(ws[i]!.text);
         if (!ok && !atStart && !labelOnly && m.def.specific && INLINE_OK.has(slotKey) && m.def.words.join(' ').length >= 3 &&
@@ -155,6 +167,11 @@ function findOccurrences(page: PageInfo): Occurrence[] {
         if (!ok && !atStart && !labelOnly && (slotKey === 'fax' || slotKey === 'phone' || slotKey === 'referringProvider.phone') &&
           /\d[)\]]?[,;]?$/.test(ws[i - 1]!.text) && /^(\+?1[-.\s]?)?\(?\d{3}/.test(ws[m.end]!.text)) ok = true;
         if (!ok && m.def.heading !== true && !atStart) ok = false;
+        // "Service Requested: PT Eval and Treat": a colon-less label word opening a service's
+        // name right after its label ("PT" for patient) is the value, not the next label.
+        const prev = found[found.length - 1];
+        if (ok && !m.colon && prevIsLabelEnd && prev!.colon && (prev!.def.slot === 'referral.specialty' || prev!.def.slot === 'referredTo') &&
+          namesService(ws.slice(i, Math.min(ws.length, i + 6)).map((w) => w.text).join(' ').replace(/[.,;]$/, ''))) ok = false;
         // A lone two-letter "label" without a colon read with low confidence ("RE", "ID") is
         // usually a speck or a cell border, not a label: it must not set a section.
         if (ok && !m.colon && labelOnly && m.def.words.join('').length <= 2 && ws.slice(m.start, m.end).some((w) => w.confidence < 0.6)) ok = false;
@@ -518,6 +535,16 @@ const TARGET_KEYS: Partial<Record<Target, readonly FieldKey[]>> = {
   cityStateZip: ['patient.address.city', 'patient.address.state', 'patient.address.postalCode'],
 };
 
+const DIGIT_TARGETS = new Set<Target>(['referral.date', 'patient.dob', 'patient.phone', 'patient.mrn', 'insurance.memberId', 'insurance.groupNumber',
+  'referringProvider.npi', 'referringProvider.phone', 'referringProvider.fax']);
+
+/** A word of four digits or more on the first line under the caption, across its left edge. */
+function digitsUnder(occ: Occurrence, page: PageInfo): boolean {
+  const h = lineHeight(occ.seg);
+  return page.segments.some((s) => !s.faxHeader && s !== occ.seg && s.bbox[1] >= occ.y1 - h * 0.3 && s.bbox[1] - occ.y1 < h * 2 &&
+    s.words.some((w) => w.bbox[0] < occ.x0 && w.bbox[2] > occ.x0 + (occ.x1 - occ.x0) * 0.5 && (w.text.match(/\d/g) ?? []).length >= 4));
+}
+
 function noteUnread(stats: FormStats, target: Target, garbled: boolean): void {
   stats.unread++;
   if (garbled) for (const k of TARGET_KEYS[target] ?? [target as FieldKey]) stats.unreadKeys.add(k);
@@ -580,7 +607,9 @@ export function readForm(page: PageInfo, today: Date, offPage: boolean, stats?: 
     if (words.length === 0) {
       // A sex is one letter, which OCR drops more often than any other value ("X" above its
       // caption): on a scan an empty sex cell is more likely lost than blank.
-      if (stats && r.target !== 'referredTo' && r.method !== 'generic') noteUnread(stats, r.target, r.target === 'patient.sex' && page.source === 'ocr');
+      // A number run into the next cell's writing just under the caption, starting left of it
+      // ("STAV-19-2026" under ORDER DATE): the value is there, unread.
+      if (stats && r.target !== 'referredTo' && r.method !== 'generic') noteUnread(stats, r.target, page.source === 'ocr' && (r.target === 'patient.sex' || (DIGIT_TARGETS.has(r.target) && digitsUnder(occ, page))));
       continue;
     }
     const target = r.target === 'referredTo' ? 'referral.specialty' : r.target;
@@ -673,7 +702,7 @@ export function readForm(page: PageInfo, today: Date, offPage: boolean, stats?: 
     const weakReason = target === 'referral.reason' && WEAK_REASON.has(occ.match.def.words.join(' ')) ? 0.08 : 0;
     for (const v of values) {
       const c = candidate(v.key, v.value, v.words.length ? v.words : words, page, r.method, below, occ, offPage, Math.min(1, v.doubt + (v.key === 'referral.reason' ? weakReason : 0)), v.repairs);
-      out.push(v.marks ? { ...c, marks: v.marks } : c);
+      out.push({ ...c, ...(v.marks ? { marks: v.marks } : {}), ...(v.key === 'referral.reason' && NOTE_LABELS.has(occ.match.def.words.join(' ')) ? { noteLabel: true } : {}) });
     }
   }
   const zip = zipBesideState(out, page);

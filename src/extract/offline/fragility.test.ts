@@ -164,6 +164,14 @@ describe('fragile readings are capped below the gate', () => {
     expect(row((t) => (t === '☐' ? '[]' : t === 'Urgent' ? 'XUrgent' : t)).notes?.['unreadChoices']).toBe(1);
   });
 
+  it('a priority row whose boxes both readings show as "[J" is an unread choice (a lost X reads so too)', () => {
+    const layout = makeLayout([page([...BASE, [60, 170, 'Priority: [J Routine [J Urgent [J STAT']], 'ocr')], 'tiff');
+    for (const b of layout.pages[0]!.blocks) for (const l of b.lines) for (const w of l.words) w.reread = w.text;
+    const x = extractOffline(layout, { reviewThreshold: 0.95, today });
+    expect(x.notes?.['unreadChoices']).toBe(1);
+    expect(x.needsReview).toBe(true);
+  });
+
   it('an option list with no mark in the text layer (boxes drawn as graphics) is not trusted', () => {
     const x = run([...BASE, [60, 170, 'Priority:'], [60, 185, 'Routine'], [60, 200, 'Urgent'], [60, 215, 'STAT']]);
     const u = x.fields['referral.urgency'];

@@ -69,6 +69,7 @@ export interface PageFacts {
 }
 
 const EMPTY_BOX = /^(☐|□|\[\s?\]|\[J|\(\s?\))$/;
+const WHOLE_EMPTY_BOX = /^(☐|□|\[\s?\]|\(\s?\))$/;
 
 /** Every urgency option on the page stands behind a box both readings show empty. */
 function urgencyBoxesEmpty(page: PageInfo): boolean {
@@ -79,6 +80,9 @@ function urgencyBoxesEmpty(page: PageInfo): boolean {
       if (!/^(routine|urgent|stat|emergent|asap)[,;]?$/i.test(w.text)) continue;
       const box = s.words[i - 1];
       if (!box || !EMPTY_BOX.test(box.text) || box.reread === undefined || /[xX✓✔]/.test(box.reread) || /^[xX✓✔]/.test(w.reread ?? '')) return false;
+      // "[J" is what OCR makes of an empty box, and of a checked one whose X it lost: one of
+      // the two readings must show the box whole and empty.
+      if (!WHOLE_EMPTY_BOX.test(box.text) && !WHOLE_EMPTY_BOX.test(box.reread)) return false;
       seen++;
     }
   }
@@ -97,12 +101,18 @@ export function pageFacts(page: PageInfo): PageFacts {
     if (MARKED_URGENCY.test(s.text)) markInText = true;
     // One specialty a line, or every one of a row of boxed options ("[ ] Cardiology, ☐ Dermatology, [X] ...").
     const boxed = /☐|☒|☑|\[|\]/.test(s.text);
+    // A line of nothing but specialties ("Podiatry, Pulmonology") lists them all too.
+    const named: string[] = [];
     let rest = s.text;
-    for (let sp = findSpecialty(rest); sp; sp = boxed ? findSpecialty(rest) : null) {
-      specialties.add(sp.value.toLowerCase());
-      if (boxed) boxedSpecialties.add(sp.value.toLowerCase());
+    let residue = '';
+    for (let sp = findSpecialty(rest); sp; sp = findSpecialty(rest)) {
+      named.push(sp.value.toLowerCase());
+      residue += rest.slice(0, sp.index);
       rest = rest.slice(sp.index + sp.value.length);
     }
+    const onlyNames = named.length >= 2 && /^[\s,;/&|-]*((and|or)[\s,;/&|-]*)?$/i.test(residue.replace(/^[^:]*:/, '') + rest);
+    for (const n of boxed || onlyNames ? named : named.slice(0, 1)) specialties.add(n);
+    if (boxed) for (const n of named) boxedSpecialties.add(n);
   }
   const ocr = page.source === 'ocr';
   return { ocr, urgencyOptions: options.size, urgencyMarkInText: markInText, specialties: specialties.size, boxedSpecialties: boxedSpecialties.size, urgencyAllEmpty: ocr && urgencyBoxesEmpty(page) };

@@ -8,7 +8,7 @@ import { FIELD_KEYS, type FieldKey } from '../fields.ts';
 import { reviewGate, type ExtractedFields, type Extraction } from '../extraction.ts';
 import type { DocumentLayout } from '../layout.ts';
 import { isCommonIcd10, normalizeState, stateForZip, validateFieldValue } from '../normalize/index.ts';
-import { lookAlikeCodes } from '../normalize/icd10.ts';
+import { icd10Description, lookAlikeCodes } from '../normalize/icd10.ts';
 import { calibratedConfidence } from './calibration.ts';
 import { boxesOverlap, samePlace, type Candidate } from './candidates.ts';
 import { readChecklists } from './checklist.ts';
@@ -121,6 +121,10 @@ export function offlineChosen(layout: DocumentLayout, today: Date): { cls: Class
   if (dxChosen && reasonChosen && codesMatchReason(dxChosen.candidate.value as string[], String(reasonChosen.candidate.value))) {
     dxChosen.crossChecked = true;
     reasonChosen.crossChecked = true;
+  } else if (dxChosen && reasonChosen?.candidate.noteLabel && (dxChosen.candidate.value as string[]).every((c) => icd10Description(c) !== undefined)) {
+    // A note's text ("Clinical Notes: Records and imaging attached") that the listed codes'
+    // descriptions do not bear out is a guess at the reason: a person confirms it.
+    reasonChosen.candidate = { ...reasonChosen.candidate, doubt: Math.max(reasonChosen.candidate.doubt, 0.25) };
   }
   for (const [key, ch] of Object.entries(chosen) as Array<[FieldKey, Chosen]>) {
     if (DIGIT_KEYS.has(key) && digitsElsewhere(String(ch.candidate.value), ch.candidate, allPages)) ch.digitsSeenElsewhere = true;

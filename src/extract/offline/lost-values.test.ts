@@ -87,6 +87,9 @@ describe('values no reader placed', () => {
     expect(speck.needsReview).toBe(true);
     const prose = ocrLayout([...stacked(['Phone', 'Street Address', 'City/State/ZIP']), [43, 420, 'Problem list for this visit: Chronic sinusitis (132.9).']]);
     expect([...lostValueKeys(buildPages(prose)[0]!, offlineCandidates(prose, today).candidates)]).toContain('referral.diagnosisCodes');
+    // Its letter read as "1." ("(1.20.9)" for L20.9).
+    const dotted = ocrLayout([...stacked(['Phone', 'Street Address', 'City/State/ZIP']), [43, 420, 'Problem list for this visit: Contact dermatitis (1.25.9).']]);
+    expect([...lostValueKeys(buildPages(dotted)[0]!, offlineCandidates(dotted, today).candidates)]).toContain('referral.diagnosisCodes');
   });
 
   it('names nothing when the captions were read and the values placed', () => {
@@ -136,6 +139,29 @@ describe('values no reader placed', () => {
     expect(lostValueKeys(buildPages(read)[0]!, offlineCandidates(read, today).candidates).size).toBe(0);
   });
 
+  it('names the ID fields for an identifier closing a short line after a caption OCR garbled ("Acct #o. QT-4471902"), unless read elsewhere', () => {
+    const pieces = (caption: string): Piece[] => [...stacked(['Phone', 'Street Address', 'City/State/ZIP']), [43, 216, `${caption} QT-4471902`, 9]];
+    const keysOf = (layout: ReturnType<typeof ocrLayout>) => [...lostValueKeys(buildPages(layout)[0]!, offlineCandidates(layout, today).candidates)].sort();
+    expect(keysOf(ocrLayout(pieces('Acct #o.')))).toEqual(['insurance.groupNumber', 'insurance.memberId', 'patient.mrn']);
+    expect(keysOf(ocrLayout([...pieces('Acct #o.'), [43, 420, 'MRN: QT-4471902']]))).toEqual([]);
+    // A date closing the line is no identifier.
+    expect(keysOf(ocrLayout([...stacked(['Phone', 'Street Address', 'City/State/ZIP']), [43, 216, 'Seen on 05-22-2026', 9]]))).toEqual([]);
+  });
+
+  it('holds a scan whose date caption has a number run in from the next cell under it, starting left of it ("[ ] STAV-19-2026")', () => {
+    const grid = (cell: string) => extractOffline(ocrLayout([
+      ...stacked(['Phone', 'Street Address', 'City/State/ZIP']),
+      [43, 405, 'REFERRAL INFORMATION', 9], [43, 420, 'REFERRAL PRIORITY', 6], [413, 420, 'ORDER DATE', 6],
+      [43, 431, '☐ Routine  ☒ Urgent', 9], [387, 431, cell, 9],
+    ]), { reviewThreshold: 0.95, today });
+    const lost = grid('[ ] STAV-19-2026');
+    expect(lost.fields['referral.date']).toBeUndefined();
+    expect(lost.notes?.lostValues).toBeGreaterThan(0);
+    expect(lost.needsReview).toBe(true);
+    // Only words under the caption: a cell of letters there is not a lost number.
+    expect(grid('[ ] STAT').notes?.lostValues).toBe(0);
+  });
+
   it('names the diagnosis codes for a listed code opening a line under a caption OCR garbled', () => {
     const layout = ocrLayout([
       ...stacked(['Phone', 'Street Address', 'City/State/ZIP']),
@@ -146,6 +172,9 @@ describe('values no reader placed', () => {
     expect([...lostValueKeys(buildPages(layout)[0]!, candidates)]).toEqual(['referral.diagnosisCodes']);
     const got = extractOffline(layout, { reviewThreshold: 0.95, today });
     expect(got.needsReview).toBe(true);
+    // A code whose digits OCR read as look-alike letters, past mending ("K5l1.3").
+    const garbled = ocrLayout([...stacked(['Phone', 'Street Address', 'City/State/ZIP']), [43, 420, '1€D-10', 6], [43, 431, 'K5l1.3', 9]]);
+    expect([...lostValueKeys(buildPages(garbled)[0]!, offlineCandidates(garbled, today).candidates)]).toEqual(['referral.diagnosisCodes']);
   });
 
   it('leaves the letterhead and a text layer alone', () => {

@@ -2,7 +2,7 @@
  * Values the referral page shows that no reader placed: a bare phone number, street or
  * "City, ST ZIP" line (its ZIP perhaps misread) in the body of an OCR'd page whose caption OCR garbled beyond
  * recognition ("Phune", "City/Stane/Z.P"), an identifier after or under a caption no reader
- * knew ("Molina Healthcare 1D: 36109083487", "ACCT #" over "67220704"), or a listed diagnosis
+ * knew ("Molina Healthcare 1D: 36109083487", "ACCT #" over "67220704", "Acct #o. MR-615373"), or a listed diagnosis
  * code opening a line under a garbled caption or in brackets in prose, or a bare date. Such a line means a field the document gives
  * may be missing from the extraction, so when that field is missing a person looks.
  */
@@ -25,6 +25,9 @@ const alnum = (s: string) => s.replace(/[^A-Za-z0-9]/g, '').toUpperCase();
 const BARE_DATE = /^(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|[A-Z][a-z]{2,8}\.? \d{1,2},? ?\d{4}|\d{1,2} [A-Z][a-z]{2,8}\.? \d{4})$/;
 /** Dates and ZIP+4 have an identifier's shape too. */
 const DATE_OR_ZIP = /^(\d{1,4}[-.]\d{1,2}[-.]\d{1,4}|\d{5}-\d{4})$/;
+
+/** A diagnosis code's shape with OCR's look-alikes for digits: a capital, two or three digit-like characters, a dot, one to four more. */
+const LOOSE_CODE = /^[A-Z][0-9lIOoSB]{2,3}\.[0-9A-Za-z]{1,4}$/;
 
 /** A listed ICD-10 code, as written or with its category letter read as a digit ("647.33"). */
 function listedCode(token: string): boolean {
@@ -49,6 +52,8 @@ function kindOf(seg: Segment): readonly FieldKey[] {
   // A listed diagnosis code opening a line ("G47.33 - Obstructive sleep apnea") under a caption OCR garbled.
   const first = seg.words[0]?.text ?? '';
   if (/\d/.test(first) && listedCode(first)) return ['referral.diagnosisCodes'];
+  // ... or a code OCR garbled past mending, its digits read as look-alike letters ("F4l1.1").
+  if (LOOSE_CODE.test(first.replace(/[,;:]$/, '')) && /\d/.test(first)) return ['referral.diagnosisCodes'];
   return [];
 }
 
@@ -68,11 +73,19 @@ export function lostValueKeys(page: PageInfo, candidates: readonly Candidate[]):
       if (i > 0 && next && /^[A-Za-z0-9#]{1,4}:$/.test(w.text) && ID_SHAPED(next.text.replace(/[,;.]$/, '')) &&
         !candidates.some((c) => c.page === page.pageNumber && boxesOverlap(c.bbox, next.bbox))) for (const k of ID_KEYS) out.add(k);
     });
-    // "Chronic sinusitis (132.9)": a code in brackets in prose that no reader took.
-    if (seg.words.some((w) => /^\([A-Z0-9$£][0-9]{2}\.[0-9A-Z]{1,4}\)[.,;]?$/.test(w.text) && !candidates.some((c) => c.key === 'referral.diagnosisCodes' && c.page === page.pageNumber && boxesOverlap(c.bbox, w.bbox)))) {
+    // "Chronic sinusitis (132.9)", "dermatitis (1.20.9)": a code in brackets in prose that no reader took.
+    if (seg.words.some((w) => /^\([A-Z0-9$£]\.?[0-9lIO]{2}\.[0-9A-Z]{1,4}\)[.,;]?$/.test(w.text) && !candidates.some((c) => c.key === 'referral.diagnosisCodes' && c.page === page.pageNumber && boxesOverlap(c.bbox, w.bbox)))) {
       out.add('referral.diagnosisCodes');
     }
     if (matchLabelAt(seg.words, 0)) continue;
+    // "Acct #o. MR-615373": an identifier closing a short line after a caption OCR garbled past knowing.
+    const last = seg.words[seg.words.length - 1];
+    const lastText = last?.text.replace(/[,;.]$/, '') ?? '';
+    if (last && seg.words.length >= 2 && seg.words.length <= 4 && ID_SHAPED(lastText) && !DATE_OR_ZIP.test(lastText) &&
+      seg.words.slice(0, -1).every((w) => !/\d/.test(w.text)) && /[A-Za-z]{2}/.test(seg.words[0]!.text) &&
+      !candidates.some((c) => c.page === page.pageNumber && (boxesOverlap(c.bbox, last.bbox) || (typeof c.value === 'string' && alnum(c.value) === alnum(lastText))))) {
+      for (const k of [...ID_KEYS, 'insurance.groupNumber'] as const) out.add(k);
+    }
     const keys = kindOf(seg);
     if (keys.length === 0) continue;
     if (candidates.some((c) => c.page === page.pageNumber && boxesOverlap(c.bbox, seg.bbox))) continue;

@@ -177,6 +177,12 @@ describe('sex', () => {
     expect(value('patient.sex', words('F'))).toEqual([['patient.sex', 'F']]);
   });
 
+  it('reads no value from a letter beside a box OCR ran into the other option ("M [X]F": the first box lost)', () => {
+    expect(value('patient.sex', words('M [X]F'))).toEqual([]);
+    expect(value('patient.sex', words('F ☐M'))).toEqual([]);
+    expect(value('patient.sex', words('M, DOB 1/2/1960'))).toEqual([['patient.sex', 'M']]);
+  });
+
   it('reads boxes run into their letter and into the label ("Genderx]M [JF", "[IM XF")', () => {
     const pageOf = (text: string) => buildPages(makeLayout([pageWith([[60, 100, text]])], 'pdf'))[0]!;
     const sex = (text: string) => readChecklists(pageOf(text), false).find((c) => c.key === 'patient.sex')?.value;
@@ -511,6 +517,15 @@ describe('names OCR mended', () => {
     const got = parts('Dubois, Paul 0');
     expect(got['patient.middleName']).toEqual({ value: 'O', doubt: 0.25, repairs: 1 });
     expect(got['patient.firstName']).toEqual({ value: 'Paul', doubt: 0, repairs: 0 });
+  });
+
+  it('doubts a name that runs on into a part OCR made of speckle ("Osei, Kwame \\l."), not one that ends at a date', () => {
+    const got = parts('Osei, Kwame \\l.');
+    expect(got['patient.firstName']).toMatchObject({ value: 'Kwame', doubt: 0.25 });
+    expect(got['patient.lastName']).toMatchObject({ value: 'Osei', doubt: 0.25 });
+    expect(parts('Osei, Kwame |).')['patient.firstName']).toMatchObject({ doubt: 0.25 });
+    expect(parts('Osei, Kwame 04/12/1970')['patient.firstName']).toEqual({ value: 'Kwame', doubt: 0, repairs: 0 });
+    expect(parts('Osei, Kwame (DOB')['patient.firstName']).toEqual({ value: 'Kwame', doubt: 0, repairs: 0 });
   });
 
   it('doubts a given name whose last letter OCR read as a capital ("SofiaG": "Sofiag" or "Sofia G.")', () => {

@@ -184,6 +184,12 @@ describe('specialty as written', () => {
     expect(values(doc(form([[60, 236, 'Specialty: orthopedics']])))['referral.specialty']).toBe('orthopedics');
   });
 
+  it('capitalises an OCR\'d first letter read small before capitalised words ("orthopaedic Spine")', () => {
+    const ocr = (t: string) => values(makeLayout([piecesPage(1, form([[60, 236, t]]), { source: 'ocr', ocrConfidence: 0.96 })], 'tiff'))['referral.specialty'];
+    expect(ocr('Consult: vascular Surgery Clinic')).toBe('Vascular Surgery Clinic');
+    expect(values(doc(form([[60, 236, 'Consult: vascular Surgery Clinic']])))['referral.specialty']).toBe('vascular Surgery Clinic');
+  });
+
   it('does not take an organisation or a person as the specialty', () => {
     expect(values(doc(form([[60, 236, 'Referred To: Granite Valley Bone Associates']])))['referral.specialty']).toBeUndefined();
     expect(specialtyLike('Dr. Olsen, MD')).toBe(false);
@@ -466,6 +472,13 @@ describe('a choice the form offers but we could not read', () => {
     expect(x.needsReview).toBe(true);
   });
 
+  it('holds the document when the options run on in one line of names and no mark came through ("Pediatrics, Urology")', () => {
+    const x = run([[60, 240, 'Consult: Cardiology'], [200, 240, 'Pediatrics, Urology']]);
+    expect(x.fields['referral.specialty']).toBeUndefined();
+    expect(x.notes?.['unreadChoices']).toBe(1);
+    expect(x.needsReview).toBe(true);
+  });
+
   it('counts nothing unread when the mark is there', () => {
     const x = run([[60, 240, 'Specialty Requested:'], [60, 254, '☐ Cardiology'], [200, 254, '☒ Dermatology'], [340, 254, '☐ Neurology']]);
     expect(x.fields['referral.specialty']?.value).toBe('Dermatology');
@@ -691,3 +704,43 @@ describe('diagnosis codes OCR broke', () => {
     expect(x.needsReview).toBe(true);
   });
 });
+
+describe('a service written like a specialty but off the list', () => {
+  const run = (rows: Piece[]) => values(doc(form(rows)));
+
+  it('reads a colon-less Specialty label before a service phrase ("Specialty Inpatient Rehabilitation")', () => {
+    expect(run([[60, 240, 'Specialty Inpatient Rehabilitation']])['referral.specialty']).toBe('Inpatient Rehabilitation');
+  });
+
+  it('does not take an abbreviation opening the service ("PT", "OT") for the next label', () => {
+    expect(run([[60, 240, 'Service Requested: OT Eval and Treat']])['referral.specialty']).toBe('OT Eval and Treat');
+    expect(run([[60, 240, 'Requested Service: PT Evaluation']])['referral.specialty']).toBe('PT Evaluation');
+  });
+});
+
+describe('the reason beside notes', () => {
+  it('reads a colon-less Reason label opening a line in a column of labelled lines', () => {
+    const rows: Piece[] = [
+      [50, 40, 'Lakeside Family Clinic', 14], [50, 62, 'REFERRAL FORM', 13],
+      [60, 108, 'Patient Name: Quill, Harriet'], [60, 123, 'DOB: 02/11/1958'], [60, 168, 'Referring Physician: Tomas Virel, MD'],
+      [60, 240, 'Specialty Requested: Hematology'], [60, 254, 'Reason Folate deficiency anemia'], [60, 268, 'Clinical Notes: Labs attached.'],
+    ];
+    expect(values(doc(rows))['referral.reason']).toBe('Folate deficiency anemia');
+    // Out of the column, a line opening with the word is prose.
+    expect(values(doc(rows.map((r) => (r[2].startsWith('Reason ') ? [90, r[1], r[2]] as Piece : r))))['referral.reason']).not.toBe('Folate deficiency anemia');
+  });
+
+  it('doubts a note taken as the reason when the listed codes beside it say something else', () => {
+    const rows = (code: string): Piece[] => [
+      [50, 40, 'Lakeside Family Clinic', 14], [50, 62, 'REFERRAL FORM', 13],
+      [60, 108, 'Patient Name: Quill, Harriet'], [60, 123, 'DOB: 02/11/1958'],
+      [60, 168, 'Referring Physician: Tomas Virel, MD'],
+      [60, 218, `Diagnosis Code: ${code}`], [60, 233, 'Clinical Notes: Records and imaging attached.'],
+    ];
+    const off = extractOffline(doc(rows('D50.9')), { reviewThreshold: 0.95, today });
+    expect(off.fields['referral.reason']?.value).toBe('Records and imaging attached');
+    expect(off.fields['referral.reason']!.confidence).toBeLessThan(0.95);
+    expect(off.needsReview).toBe(true);
+  });
+});
+

@@ -68,6 +68,9 @@ export function plausibleName(word: string): boolean {
  * "JoAnn") have their capital inside, after two letters or more, and are left alone.
  */
 /** A name read from a word OCR's slip was mended in is one reading of two ("Sofiag" or "Sofia G."): a person confirms it. */
+/** A name part OCR made of speckle: four characters at most, two letters at most, with a mark no name has ("\\l.", "|)."). */
+const GARBLED_PART = /^(?=[^A-Za-z]*([A-Za-z][^A-Za-z]*){0,2}$)(?=.*[\\|!{}[\]¢€£$%^*~`])\S{1,4}$/;
+
 function mendedName(mended: boolean): { repairs: number; doubt: number } {
   return mended ? { repairs: 1, doubt: 0.25 } : { repairs: 0, doubt: 0 };
 }
@@ -83,8 +86,9 @@ export function fixCaseSlip(word: string): string {
  * it may be an initial run into the name) and a lone "0" after a name word, the initial O ("Dubois, Paul 0").
  * Words it changed are `repaired`: a person confirms them.
  */
-export function readPersonName(input: readonly Word[]): { first: string; middle?: string; last: string; words: Word[]; repaired: ReadonlySet<Word> } | null {
+export function readPersonName(input: readonly Word[]): { first: string; middle?: string; last: string; words: Word[]; repaired: ReadonlySet<Word>; stop?: Word } | null {
   const taken: Word[] = [];
+  let stop: Word | undefined;
   const repaired = new Set<Word>();
   const words = input.map((w, i) => {
     let t = fixCaseSlip(w.text);
@@ -101,6 +105,7 @@ export function readPersonName(input: readonly Word[]): { first: string; middle?
     return fixed;
   });
   for (const w of words) {
+    stop = w;
     // A stray quote OCR made of speckle ("DOB'") does not hide a stop word.
     const bare = w.text.replace(/[,;:'’"]+$/, '');
     if (taken.length >= 5) break;
@@ -115,6 +120,7 @@ export function readPersonName(input: readonly Word[]): { first: string; middle?
     // "MD", "D.O." end a name; "Do" in "Mr. James Do" is a family name, not a credential.
     if (CREDENTIALS.has(bare.replace(/\./g, '').toUpperCase()) && taken.length >= 2 && (bare === bare.toUpperCase() || /,$/.test(taken[taken.length - 1]!.text))) break;
     taken.push(w);
+    stop = undefined;
     if (/[;]$/.test(w.text)) break;
     // "Jane Doe, DOB ..." ends the name at the comma once both parts are present.
     const real = taken.filter((t) => !TITLE.test(t.text));
@@ -124,7 +130,7 @@ export function readPersonName(input: readonly Word[]): { first: string; middle?
     const name = parsePersonName(taken.map((w) => w.text).join(' '));
     if (name && plausibleName(name.first) && name.last.split(' ').every(plausibleName)) {
       const realWords = taken.filter((t) => !TITLE.test(t.text));
-      if (realWords.length >= 2) return { ...name, words: taken, repaired };
+      if (realWords.length >= 2) return { ...name, words: taken, repaired, ...(stop ? { stop } : {}) };
     }
     taken.pop();
   }
@@ -314,6 +320,8 @@ function readSex(words: readonly Word[]): ReadValue | null {
   // "0 o M [X] F": box glyphs among two options: a checkbox row, never read as a value here ("0" is no age).
   const head = words.slice(0, 6);
   if (head.some((x) => boxState(x.text) !== null) && head.filter((x) => /^(m|f|male|female)[,;]?$/i.test(x.text)).length >= 2) return null;
+  // "M [X]F": a box OCR ran into the other option makes the row a checklist (the first box lost), not a value.
+  if (head.slice(1).some((x) => /^(\[[xX×IJOCl0]?\]?|[xX×]\]|☒|☐)(m|f|male|female)[,;]?$/i.test(x.text))) return null;
   const value = normalizeSex(w.text.replace(/[,;]$/, ''));
   // "M  F" or "Male Female" with no readable mark: an option row (boxes drawn, not text), not a value.
   const option = (t: string) => /^(m|f|male|female)[,;/]?$/i.test(t) ? normalizeSex(t.replace(/[,;/]$/, '')) : null;
@@ -693,7 +701,10 @@ function readSpecialty(words: readonly Word[]): ReadValue | null {
       // Known, or written like a discipline ("Heart & Vascular"), or a word we cannot place ("Pronty").
       const sp = findSpecialty(v);
       // OCR'd in lower case: the printed capital, read small ("orthopedics").
-      const value = words.every((w) => w.confidence < 1) ? capitalisedSpecialty(v) : v;
+      // Its first letter alone small before capitalised words ("orthopaedic Spine"): the same slip.
+      const ocr = words.every((w) => w.confidence < 1);
+      const listed = ocr ? capitalisedSpecialty(v) : v;
+      const value = ocr && /^[a-z]/.test(listed) && /\s[A-Z]/.test(listed) ? listed[0]!.toUpperCase() + listed.slice(1) : listed;
       return { ...t0, value, doubt: sp && sp.index === 0 ? 0 : specialtyLike(v) ? 0.05 : 0.1 };
     }
   }
@@ -725,7 +736,10 @@ export function readValue(key: FieldKey | 'patientName' | 'cityStateZip', input:
     case 'patientName': {
       const n = readPersonName(words);
       if (!n) return [];
-      const part = (key: FieldKey, value: string, ws: Word[]): ReadValue => ({ key, value, words: ws, ...mendedName(ws.some((w) => n.repaired.has(w))) });
+      // "Jones, Wel \l.": the name runs on into a part OCR could not read (an initial of
+      // speckle): the letters it did read are suspect too, and a part is missing.
+      const garbledTail = n.stop !== undefined && n.words.length === words.indexOf(n.stop) && GARBLED_PART.test(n.stop.text);
+      const part = (key: FieldKey, value: string, ws: Word[]): ReadValue => ({ key, value, words: ws, ...mendedName(garbledTail || ws.some((w) => n.repaired.has(w))) });
       const out: ReadValue[] = [
         part('patient.firstName', n.first, n.words.filter((w) => w.text.replace(/[,.]$/, '') === n.first)),
         part('patient.lastName', n.last, n.words.filter((w) => n.last.split(' ').includes(w.text.replace(/[,.]$/, '')))),
