@@ -61,20 +61,19 @@ export function plausibleName(word: string): boolean {
   return true;
 }
 
-/** A person's name at the start of `words`: "Doe, Jane A." or "Jane A. Doe" or "DOE, JANE". */
+/** A name part OCR made of speckle: four characters at most, two letters at most, with a mark no name has ("\\l.", "|)."). */
+const GARBLED_PART = /^(?=[^A-Za-z]*([A-Za-z][^A-Za-z]*){0,2}$)(?=.*[\\|!{}[\]¢€£$%^*~`])\S{1,4}$/;
+
+/** A name read from a word OCR's slip was mended in is one reading of two ("Sofiag" or "Sofia G."): a person confirms it. */
+function mendedName(mended: boolean): { repairs: number; doubt: number } {
+  return mended ? { repairs: 1, doubt: 0.25 } : { repairs: 0, doubt: 0 };
+}
+
 /**
  * One letter of a capitalised name read in the wrong case ("WhitE", "AlleN", "DYke"):
  * the name in its plain capitalised form. Names written so ("McAllister", "DeShawn",
  * "JoAnn") have their capital inside, after two letters or more, and are left alone.
  */
-/** A name read from a word OCR's slip was mended in is one reading of two ("Sofiag" or "Sofia G."): a person confirms it. */
-/** A name part OCR made of speckle: four characters at most, two letters at most, with a mark no name has ("\\l.", "|)."). */
-const GARBLED_PART = /^(?=[^A-Za-z]*([A-Za-z][^A-Za-z]*){0,2}$)(?=.*[\\|!{}[\]¢€£$%^*~`])\S{1,4}$/;
-
-function mendedName(mended: boolean): { repairs: number; doubt: number } {
-  return mended ? { repairs: 1, doubt: 0.25 } : { repairs: 0, doubt: 0 };
-}
-
 export function fixCaseSlip(word: string): string {
   const m = /^([A-Z][a-z]{2,})([A-Z])([,;.]?)$/.exec(word) ?? /^([A-Z])([A-Z][a-z]{2,})([,;.]?)$/.exec(word);
   if (!m) return word;
@@ -82,9 +81,11 @@ export function fixCaseSlip(word: string): string {
 }
 
 /**
+ * A person's name at the start of `words`: "Doe, Jane A." or "Jane A. Doe" or "DOE, JANE".
  * A name's words as written, OCR slips mended: a capital at the end of a word ("SofiaG" -> "Sofiag", though
  * it may be an initial run into the name) and a lone "0" after a name word, the initial O ("Dubois, Paul 0").
- * Words it changed are `repaired`: a person confirms them.
+ * Words it changed are `repaired`: a person confirms them. `stop` is the word the name ended at, when
+ * one did (not the input's end).
  */
 export function readPersonName(input: readonly Word[]): { first: string; middle?: string; last: string; words: Word[]; repaired: ReadonlySet<Word>; stop?: Word } | null {
   const taken: Word[] = [];
