@@ -83,12 +83,6 @@ describe('applyCheckboxes', () => {
     expect(out.find((w) => w.text === 'F')!.bbox[0]).toBeGreaterThan(81);
   });
 
-  it("trims a box's width off a word that runs over it with no glyph for it, so the box sits beside the word", () => {
-    const out = applyCheckboxes([word('Sex:', 0, 70), word('F', 198, 250)], [empty, checked]);
-    expect(out.find((w) => w.text === 'Sex:')!.bbox[2]).toBeLessThan(50);
-    expect(out.find((w) => w.text === 'F')!.bbox[0]).toBeGreaterThan(231);
-  });
-
   it('leaves words that do not touch a box, and everything when no box was found', () => {
     const ws = [word('Name:', 300, 360)];
     expect(applyCheckboxes(ws, [empty])).toEqual([...ws, { text: '☐', bbox: [50, 80, 81, 111], confidence: 0.9 }]);

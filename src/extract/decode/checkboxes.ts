@@ -185,14 +185,13 @@ export function applyCheckboxes(words: readonly OcrWord[], boxes: readonly Check
       if (extendsLeft && extendsRight) {
         // A word across the whole box: not a reading of it; leave it.
       } else if (extendsRight) {
-        // The box run into its option ("[JF", "x]Orthopedics"): keep the option. When OCR
-        // left no glyph for the box ("F" over box and letter), the box's width still goes.
+        // The box run into its option ("[JF", "x]Orthopedics"): keep the option.
         const text: string = w.text.replace(LEADING_BOX, '');
-        if (text.length > 0) w = { ...w, text, bbox: [Math.max(w.bbox[0], box.bbox[2] + 1), w.bbox[1], w.bbox[2], w.bbox[3]] };
+        if (text !== w.text && text.length > 0) w = { ...w, text, bbox: [Math.max(w.bbox[0], box.bbox[2] + 1), w.bbox[1], w.bbox[2], w.bbox[3]] };
       } else if (extendsLeft) {
-        // A label run into the box ("Gender:[X]", or "Sex:" over the box with no glyph for it): keep the label.
+        // A label run into the box ("Gender:[X]"): keep the label.
         const text: string = w.text.replace(TRAILING_BOX, '');
-        if (text.length > 0) w = { ...w, text, bbox: [w.bbox[0], w.bbox[1], Math.min(w.bbox[2], box.bbox[0] - 1), w.bbox[3]] };
+        if (text !== w.text && text.length > 0) w = { ...w, text, bbox: [w.bbox[0], w.bbox[1], Math.min(w.bbox[2], box.bbox[0] - 1), w.bbox[3]] };
       } else {
         w = null;
       }
