@@ -198,6 +198,9 @@ describe('a dash read by OCR', () => {
   it('keeps a flat dash as a word and drops a flat speck of letters', () => {
     expect(isDebrisWord({ text: '-', bbox: [235, 223, 238, 224], confidence: 0.9 }, 8)).toBe(false);
     expect(isDebrisWord({ text: 'oo', bbox: [235, 223, 238, 224], confidence: 0.9 }, 8)).toBe(true);
+    // Less flat, as a photo's dash comes out: a word when OCR was sure of it, a speck when not.
+    expect(isDebrisWord({ text: '-', bbox: [1233, 566.4, 1237, 569.5], confidence: 0.92 }, 22)).toBe(false);
+    expect(isDebrisWord({ text: '-', bbox: [1233, 566.4, 1237, 569.5], confidence: 0.4 }, 22)).toBe(true);
   });
 });
 

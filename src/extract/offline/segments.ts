@@ -136,8 +136,10 @@ function medianWordHeight(page: LayoutPage): number {
  */
 export function isDebrisWord(w: { text: string; bbox: readonly number[]; confidence: number }, medianHeight: number): boolean {
   const h = w.bbox[3]! - w.bbox[1]!;
-  // A dash is flat by nature ("Physical Therapy - Eval & Treat"): wider than tall, it is a word.
-  if (/^[-–—]$/.test(w.text.trim()) && w.bbox[2]! - w.bbox[0]! >= 2 * h) return false;
+  // A dash is flat by nature ("Physical Therapy - Eval & Treat"): wider than tall (by half at
+  // least, or at all when OCR was sure of it), it is a word.
+  const width = w.bbox[2]! - w.bbox[0]!;
+  if (/^[-–—]$/.test(w.text.trim()) && (width >= 1.5 * h || (width > h && w.confidence >= 0.8))) return false;
   return medianHeight > 0 && h < medianHeight * 0.3 && w.text.trim().length <= 4;
 }
 
