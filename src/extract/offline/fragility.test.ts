@@ -48,6 +48,17 @@ describe('fragile readings are capped below the gate', () => {
     expect(ocr.needsReview).toBe(true);
   });
 
+  it('an OCR-read name one look-alike slip from a known name stays held though both readings agree ("Wel" / "Wei")', () => {
+    const scan = (name: string) => {
+      const layout = makeLayout([page([...BASE.filter((p) => !p[2].startsWith('Patient Name')), [60, 80, `Patient Name: Okafor, ${name}`], [60, 170, 'Patient: Okafor, ' + name]], 'ocr')], 'tiff');
+      for (const b of layout.pages[0]!.blocks) for (const l of b.lines) for (const w of l.words) w.reread = w.text;
+      return extractOffline(layout, { reviewThreshold: 0.95, today }).fields['patient.firstName']!;
+    };
+    expect(scan('Wel')).toMatchObject({ value: 'Wel' });
+    expect(scan('Wel').confidence).toBeLessThan(0.95);
+    expect(scan('Wei').confidence).toBeGreaterThanOrEqual(0.95);
+  });
+
   it('an OCR-read phone OCR was unsure of stays held though the second reading agrees; a sure one passes', () => {
     const scan = (phoneConf: number) => {
       const layout = makeLayout([page([...BASE, [60, 170, 'Patient Phone: 555-201-3344']], 'ocr')], 'tiff');

@@ -9,6 +9,7 @@
  */
 import type { FieldKey } from '../fields.ts';
 import { icd10Description } from '../normalize/icd10.ts';
+import { lookAlikeName } from '../normalize/name-lexicon.ts';
 import { findSpecialty } from '../normalize/specialty.ts';
 import { samePlace, type Candidate } from './candidates.ts';
 import type { Chosen } from './confidence.ts';
@@ -21,6 +22,8 @@ export const UNREADABLE_CAP = 0.6;
 
 /** Fields a reviewer must see when the page was OCR'd and nothing confirms them. */
 const IDENTITY: ReadonlySet<FieldKey> = new Set(['patient.firstName', 'patient.lastName', 'patient.middleName', 'patient.dob']);
+
+const NAME_KEYS: ReadonlySet<FieldKey> = new Set(['patient.firstName', 'patient.lastName', 'patient.middleName', 'referringProvider.name']);
 
 /** Digit strings with no check digit: one confident OCR slip makes them wrong. */
 const DIGITS: ReadonlySet<FieldKey> = new Set([
@@ -173,6 +176,9 @@ export function fragilityCap(key: FieldKey, chosen: Chosen, facts: PageFacts): n
   // The patient is written the same on every page: a name or birth date another page (an office
   // note, a stamp) gives otherwise ("Wel" / "Wei") is a reading a person settles.
   if (IDENTITY.has(key) && chosen.disputed) cap = Math.min(cap, FRAGILE_CAP);
+  // A name no list knows, one look-alike slip from a name it knows ("Wel" / "Wei", "lan" / "Ian"):
+  // both readings of a line can make the same slip, so agreement does not settle it.
+  if (facts.ocr && NAME_KEYS.has(key) && String(c.value).split(/[\s-]+/).some((part) => lookAlikeName(part) !== null)) cap = Math.min(cap, FRAGILE_CAP);
   if (facts.ocr && !corroborated && !verified) {
     if (IDENTITY.has(key)) cap = Math.min(cap, FRAGILE_CAP);
     else if (DIGITS.has(key) && (c.ocr < 0.97 || c.repairs > 0)) cap = Math.min(cap, FRAGILE_CAP);
