@@ -744,3 +744,11 @@ describe('the reason beside notes', () => {
   });
 });
 
+describe('a bracketed label run into its value', () => {
+  it('splits "(ICD-10):D50.9" and "(ICD-10):-D50.9" (a speck read as a dash) after the colon', () => {
+    for (const line of ['Diagnosis (ICD-10):D51.0 - Pernicious anemia', 'Diagnosis (ICD-10):-D51.0 - Pernicious anemia']) {
+      expect(values(scan(form([[60, 236, line]])))['referral.diagnosisCodes']).toEqual(['D51.0']);
+    }
+  });
+});
+

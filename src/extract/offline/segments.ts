@@ -111,6 +111,13 @@ function splitGlued(words: Word[]): void {
       i++;
       continue;
     }
+    // "(ICD-10):D50.9", "(ICD-10):-D50.9": a bracketed label before its colon, a dash OCR made of speck after it.
+    const b = /^(\([A-Za-z][A-Za-z0-9 -]{1,12}\):)([-–]?)([A-Za-z0-9][^:]*)$/.exec(w.text);
+    if (b) {
+      words.splice(i, 1, ...splitWord(w, b[1]!.length + b[2]!.length, b[1]!, b[3]!));
+      i++;
+      continue;
+    }
     const m = /^([A-Za-z][A-Za-z.#/ ]{1,24}(?:\(s\))?[:#])([^:]+)$/.exec(w.text);
     if (!m || /^https?/i.test(w.text) || /^\d/.test(m[1]!)) continue;
     words.splice(i, 1, ...splitWord(w, m[1]!.length, m[1]!, m[2]!));
