@@ -184,6 +184,11 @@ describe('letters that say it in a sentence', () => {
     expect(z.fields['insurance.payer']?.value).toBe('WellCare');
   });
 
+  it('reads a sentence across its line break past a lone box the finder saw in the letters ("His" / ☐ / "insurance is ...")', () => {
+    const x = run([...LETTER.slice(0, 3), [50, 138, 'She is a 36 year old female. Her'], [120, 153, '☐', 6], [50, 152, 'insurance is Cigna, member ID U2448270456.'], ...LETTER.slice(5)]);
+    expect(x.fields['insurance.payer']?.value).toBe('Cigna');
+  });
+
   it('reads "a routine referral" and does not invent a priority from other words', () => {
     expect(run([...LETTER.slice(0, 3), [50, 152, 'This is a routine referral.']]).fields['referral.urgency']?.value).toBe('routine');
     expect(run(LETTER.slice(0, 3)).fields['referral.urgency']).toBeUndefined();

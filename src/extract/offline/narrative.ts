@@ -23,7 +23,9 @@ interface PageWords {
 
 function flatten(page: PageInfo): PageWords {
   const words: Word[] = [];
-  for (const s of page.segments) if (!s.faxHeader) words.push(...s.words);
+  // A box standing alone (the checkbox finder's, perhaps a false one in a letter's letters) is no
+  // part of a sentence: left in, it would cut "His ☐ insurance is Medicaid" in two.
+  for (const s of page.segments) if (!s.faxHeader && !s.words.every((w) => /^[☐☒]$/.test(w.text))) words.push(...s.words);
   const starts: number[] = [];
   let text = '';
   for (const w of words) {
