@@ -184,6 +184,12 @@ describe('letters that say it in a sentence', () => {
     expect(z.fields['insurance.payer']?.value).toBe('WellCare');
   });
 
+  it('reads "His current address 1s ..." (OCR\'s 1 for the i of "is") in any sentence', () => {
+    const x = run([...LETTER.slice(0, 3), [50, 138, 'His current address 1s 13755 Bluebonnet St, Austin, TX 78745.'], ...LETTER.slice(5)]);
+    expect(x.fields['patient.address.line1']?.value).toBe('13755 Bluebonnet St');
+    expect(run([...LETTER.slice(0, 3), [50, 138, 'Her insurance ls Cigna, member ID U2448270456.'], ...LETTER.slice(5)]).fields['insurance.payer']?.value).toBe('Cigna');
+  });
+
   it('reads a sentence across its line break past a lone box the finder saw in the letters ("His" / ☐ / "insurance is ...")', () => {
     const x = run([...LETTER.slice(0, 3), [50, 138, 'She is a 36 year old female. Her'], [120, 153, '☐', 6], [50, 152, 'insurance is Cigna, member ID U2448270456.'], ...LETTER.slice(5)]);
     expect(x.fields['insurance.payer']?.value).toBe('Cigna');

@@ -183,6 +183,17 @@ function findOccurrences(page: PageInfo): Occurrence[] {
       }
       i++;
     }
+    // "Problem list for this visit: ...": a colon-less label and a few small words up to another
+    // label's colon ("visits", a word no field has, or a fuzzy reading) are one caption: the value follows the colon.
+    for (let k = 0; k + 1 < found.length; k++) {
+      const m = found[k]!;
+      const n = found[k + 1]!;
+      const between = ws.slice(m.end, n.start);
+      if (!m.colon && n.colon && between.length >= 1 && between.length <= 4 && (n.def.slot === 'ignore' || n.fuzzy) &&
+        between.every((w) => /^[a-z]+$/.test(w.text))) {
+        found.splice(k, 2, { ...m, end: n.end, colon: true });
+      }
+    }
     for (const [k, m] of found.entries()) {
       let next = found[k + 1];
       // "Insurance Company: Medicare ID: 1EG4TE5MK73": the plan's name opens the next label.
@@ -191,7 +202,11 @@ function findOccurrences(page: PageInfo): Occurrence[] {
         found[k + 1] = next;
       }
       const words = ws.slice(m.start, m.end);
-      const rest = ws.slice(m.end, next ? next.start : ws.length).filter((w) => !/^[:|]$/.test(w.text) && !COLON_SPECK.test(w.text));
+      // A "|" is a column rule, unless OCR was unsure of it between two words: then it may be a
+      // letter it could not read ("Steven | Ng", the initial J).
+      const span = ws.slice(m.end, next ? next.start : ws.length);
+      const rest = span.filter((w, j) => !COLON_SPECK.test(w.text) &&
+        !(/^:$/.test(w.text) || (/^\|$/.test(w.text) && !(j > 0 && j < span.length - 1 && w.confidence < 0.8 && /^[A-Z]/.test(span[j + 1]!.text)))));
       if (rest[0]) rest[0] = { ...rest[0], text: rest[0].text.replace(/^:/, '') };
       const b = wordsBox(words);
       out.push({ seg, match: m, words, rest: rest.filter((w) => w.text.length > 0), x0: b[0], y0: b[1], x1: b[2], y1: b[3] });

@@ -230,8 +230,9 @@ export function looseWordMatch(labelWord: string, norm: string): boolean {
   if (!a || !b || !/^[a-z#]+$/.test(a)) return false;
   if (/\d/.test(b) && a.length === b.length && [...b].every((ch, i) => ch === a[i] || (DIGIT_AS_LETTER[ch] ?? '').includes(a[i]!))) return true;
   if (a.length >= 5 && b.length >= 4 && /^[a-z]+$/.test(b) && a[0] === b[0] && levenshtein(a, b) <= 2) return true;
-  // "Full Nae": one slip in a four-letter word.
+  // "Full Nae": one slip in a four-letter word; "pate of Referral": in its first letter.
   if (a.length === 4 && b.length >= 3 && /^[a-z]+$/.test(b) && a[0] === b[0] && levenshtein(a, b) <= 1) return true;
+  if (a.length === 4 && b.length === 4 && /^[a-z]+$/.test(b) && a.slice(1) === b.slice(1)) return true;
   return false;
 }
 
@@ -335,6 +336,8 @@ export function matchLabelAt(words: readonly Word[], i: number): LabelMatch | nu
 const FUZZY_CACHE = new Map<string, LabelDef[]>();
 /** Labels whose first word is one OCR edit from `norm` but indexed under another key. */
 function fuzzyPool(norm: string): LabelDef[] {
+  // "pate of Referral": a four-letter first word of a longer label, its first letter misread.
+  if (/^[a-z]{4}$/.test(norm)) return BY_LENGTH.filter((d) => d.words.length >= 3 && d.words[0]!.length === 4 && d.words[0] !== norm && d.words[0]!.slice(1) === norm.slice(1));
   if (norm.length < 5) return [];
   const hit = FUZZY_CACHE.get(norm);
   if (hit) return hit;

@@ -28,10 +28,11 @@ function flatten(page: PageInfo): PageWords {
   for (const s of page.segments) if (!s.faxHeader && !s.words.every((w) => /^[☐☒]$/.test(w.text))) words.push(...s.words);
   const starts: number[] = [];
   let text = '';
-  for (const w of words) {
+  for (const [i, w] of words.entries()) {
     if (text) text += ' ';
     starts.push(text.length);
-    text += w.text;
+    // "address 1s 5058 ...": OCR's 1 or l for the i of "is" between two words (same length, so offsets hold).
+    text += /^[1l]s$/.test(w.text) && i > 0 && /[A-Za-z]$/.test(words[i - 1]!.text) && i < words.length - 1 ? 'is' : w.text;
   }
   return { words, text, starts };
 }

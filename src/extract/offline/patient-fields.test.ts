@@ -11,7 +11,7 @@ import { repairPayer } from '../normalize/payers.ts';
 import { readChecklists } from './checklist.ts';
 import { combine } from './confidence.ts';
 import type { Candidate } from './candidates.ts';
-import { extractOffline } from './index.ts';
+import { extractOffline, offlineChosen } from './index.ts';
 import { looseWordMatch, matchLabelAt } from './labels.ts';
 import { buildPages, isDebrisWord, normWord, type Word } from './segments.ts';
 import { generateDoc } from './synth/generate.ts';
@@ -55,6 +55,12 @@ describe('labels mangled by OCR', () => {
     expect(label('Insurance Carner')).toMatchObject({ phrase: 'insurance carrier', slot: 'insurance.payer' });
     expect(label('Date of Binh')).toMatchObject({ slot: 'patient.dob', end: 3 });
     expect(label('Patient Full Nae')).toMatchObject({ phrase: 'patient full name' });
+  });
+
+  it('reads a four-letter first word whose first letter OCR misread when the rest is exact ("pate of Referral:")', () => {
+    expect(label('pate of Referral: June 22, 2026')).toMatchObject({ phrase: 'date of referral', fuzzy: true, end: 3 });
+    expect(label('Bate of Birth: 3/4/1950')).toMatchObject({ slot: 'patient.dob', fuzzy: true });
+    expect(label('rate of return')).toBeNull();
   });
 
   it('joins a label word OCR split in two ("SUB SCRIBER ID", "POL ICY NUMBER")', () => {
@@ -526,6 +532,15 @@ describe('names OCR mended', () => {
     expect(parts('Osei, Kwame |).')['patient.firstName']).toMatchObject({ doubt: 0.25 });
     expect(parts('Osei, Kwame 04/12/1970')['patient.firstName']).toEqual({ value: 'Kwame', doubt: 0, repairs: 0 });
     expect(parts('Osei, Kwame (DOB')['patient.firstName']).toEqual({ value: 'Kwame', doubt: 0, repairs: 0 });
+  });
+
+  it('doubts a name whose initial OCR could not read, left out between its words ("Rosalind ). Quarrington", "Steven | Ng")', () => {
+    expect(parts('Rosalind ). Quarrington')['patient.firstName']).toMatchObject({ value: 'Rosalind', doubt: 0.25 });
+    const first = (conf: number) => offlineChosen(makeLayout([piecesPage(1, [[50, 40, 'PATIENT REFERRAL', 13], [60, 70, 'Patient Name: Kwabena | Osei DOB: 06/09/1965'],
+      [60, 100, 'Referring Provider: Dr. Nguyen Adams'], [60, 115, 'Reason for Referral: Generalized anxiety disorder']], { source: 'ocr', ocrConfidence: conf })], 'tiff'), today).chosen['patient.firstName']?.candidate;
+    expect(first(0.6)).toMatchObject({ value: 'Kwabena', doubt: 0.25 });
+    // A rule OCR was sure of is a column's: no letter lost.
+    expect(first(0.95)).toMatchObject({ value: 'Kwabena', doubt: 0 });
   });
 
   it('doubts a given name whose last letter OCR read as a capital ("SofiaG": "Sofiag" or "Sofia G.")', () => {

@@ -698,6 +698,7 @@ describe('more OCR slips seen on fresh rendered sets', () => {
 describe('diagnosis codes OCR broke', () => {
   it('reads "J]32.9" (a bracket made of speckle) and doubts a list beside a code-shaped word that reads as none', () => {
     expect(values(doc(form([[60, 236, 'Diagnosis Code(s): J]32.9']])))['referral.diagnosisCodes']).toEqual(['J32.9']);
+    expect(values(doc(form([[60, 236, 'Diagnosis Code(s): K?21.9 - GERD']])))['referral.diagnosisCodes']).toEqual(['K21.9']);
     const x = extractOffline(doc(form([[60, 236, 'Diagnosis: R085.9 R06.02']])), { reviewThreshold: 0.95, today });
     expect(x.fields['referral.diagnosisCodes']?.value).toEqual(['R06.02']);
     expect(x.fields['referral.diagnosisCodes']!.confidence).toBeLessThan(0.95);
@@ -749,6 +750,13 @@ describe('a bracketed label run into its value', () => {
     for (const line of ['Diagnosis (ICD-10):D51.0 - Pernicious anemia', 'Diagnosis (ICD-10):-D51.0 - Pernicious anemia']) {
       expect(values(scan(form([[60, 236, line]])))['referral.diagnosisCodes']).toEqual(['D51.0']);
     }
+  });
+});
+
+describe('a caption of several words ending in another label', () => {
+  it('reads "Problem list for this visit: ..." as one caption, the value after its colon, without the code in brackets', () => {
+    const got = values(doc(form([]).filter((p) => !p[2].startsWith('Reason')).concat([[60, 236, 'Problem list for this visit: Chronic kidney disease (N18.30).']])));
+    expect(got['referral.reason']).toBe('Chronic kidney disease');
   });
 });
 

@@ -85,11 +85,12 @@ export function fixCaseSlip(word: string): string {
  * A name's words as written, OCR slips mended: a capital at the end of a word ("SofiaG" -> "Sofiag", though
  * it may be an initial run into the name) and a lone "0" after a name word, the initial O ("Dubois, Paul 0").
  * Words it changed are `repaired`: a person confirms them. `stop` is the word the name ended at, when
- * one did (not the input's end).
+ * one did (not the input's end); `skipped`, that an unreadable initial inside it was left out.
  */
-export function readPersonName(input: readonly Word[]): { first: string; middle?: string; last: string; words: Word[]; repaired: ReadonlySet<Word>; stop?: Word } | null {
+export function readPersonName(input: readonly Word[]): { first: string; middle?: string; last: string; words: Word[]; repaired: ReadonlySet<Word>; stop?: Word; skipped?: boolean } | null {
   const taken: Word[] = [];
   let stop: Word | undefined;
+  let skipped = false;
   const repaired = new Set<Word>();
   const words = input.map((w, i) => {
     let t = fixCaseSlip(w.text);
@@ -113,8 +114,12 @@ export function readPersonName(input: readonly Word[]): { first: string; middle?
     if (NAME_STOP.test(bare) || PROSE.test(bare) || LABEL_WORDS.test(bare.replace(/\.$/, ''))) break;
     // "Referring Physician: Dr. ...": a word with a colon is a label, never part of a name.
     if (/:$/.test(w.text)) break;
-    // "Rosalind ). Quarrington": an initial OCR could not read, between two name words, is skipped.
-    if (/^[^A-Za-z0-9\s]{1,2}\.$/.test(w.text) && taken.length >= 1 && words[words.indexOf(w) + 1] && NAME_WORD.test(words[words.indexOf(w) + 1]!.text.replace(/[,;:]+$/, ''))) continue;
+    // "Rosalind ). Quarrington", "Steven | Ng": an initial OCR could not read, between two name
+    // words, is skipped, and the name is doubted (a part of it is lost, and its letters may be too).
+    if (/^[^A-Za-z0-9\s]{1,2}\.?$/.test(w.text) && taken.length >= 1 && words[words.indexOf(w) + 1] && NAME_WORD.test(words[words.indexOf(w) + 1]!.text.replace(/[,;:]+$/, ''))) {
+      skipped = true;
+      continue;
+    }
     if (!(NAME_WORD.test(bare) || /^[A-Z]\.?$/.test(bare) || TITLE.test(bare))) break;
     // Names are written capitalised; a lower-case word is prose.
     if (!/^[A-ZÀ-Ö]/.test(bare) && !/^(van|von|de|del|la|le|da|di|du)$/.test(bare)) break;
@@ -131,7 +136,7 @@ export function readPersonName(input: readonly Word[]): { first: string; middle?
     const name = parsePersonName(taken.map((w) => w.text).join(' '));
     if (name && plausibleName(name.first) && name.last.split(' ').every(plausibleName)) {
       const realWords = taken.filter((t) => !TITLE.test(t.text));
-      if (realWords.length >= 2) return { ...name, words: taken, repaired, ...(stop ? { stop } : {}) };
+      if (realWords.length >= 2) return { ...name, words: taken, repaired, ...(stop ? { stop } : {}), ...(skipped ? { skipped } : {}) };
     }
     taken.pop();
   }
@@ -467,8 +472,8 @@ export function readDiagnosisCodes(words: readonly Word[]): ReadValue | null {
     const w = words[i]!;
     const lead = w.text.replace(/^[([«"'‘“]+/, '');
     let raw = lead.replace(/[)\],;:.]+$/g, '');
-    // "J]32.9": a bracket OCR made of speckle inside the code.
-    if (/^[A-Z][\])|[(][0-9][0-9A-Z]\.[0-9A-Z]{1,4}$/i.test(raw)) {
+    // "J]32.9", "M?72.2": a bracket or a mark OCR made of speckle inside the code.
+    if (/^[A-Z][\])|[(?'`^~][0-9][0-9A-Z]\.[0-9A-Z]{1,4}$/i.test(raw)) {
       raw = raw.slice(0, 1) + raw.slice(2);
       repairs++;
     }
@@ -614,7 +619,7 @@ function readText(key: FieldKey, input: readonly Word[]): ReadValue | null {
   // A reason ends where a code or a date column starts ("Symptomatic gallstones K80.20 08/30/2026").
   let words = input;
   if (key === 'referral.reason') {
-    const cut = words.findIndex((w, i) => i >= 2 && /^[([]?([A-TV-Z]\d[0-9A-Z]\.[0-9A-Z]{1,4}|\d{1,2}\/\d{1,2}\/\d{2,4})[)\],;]?$/.test(w.text));
+    const cut = words.findIndex((w, i) => i >= 2 && /^[([]?([A-TV-Z]\d[0-9A-Z]\.[0-9A-Z]{1,4}|\d{1,2}\/\d{1,2}\/\d{2,4})([)\],;]|\)\.)?$/.test(w.text));
     if (cut > 0) words = words.slice(0, cut);
   }
   // A name ends where a label of the next field begins ("Molina Healthcare 1D: 361...", "ID" misread).
@@ -739,7 +744,7 @@ export function readValue(key: FieldKey | 'patientName' | 'cityStateZip', input:
       if (!n) return [];
       // "Jones, Wel \l.": the name runs on into a part OCR could not read (an initial of
       // speckle): the letters it did read are suspect too, and a part is missing.
-      const garbledTail = n.stop !== undefined && n.words.length === words.indexOf(n.stop) && GARBLED_PART.test(n.stop.text);
+      const garbledTail = (n.stop !== undefined && n.words.length === words.indexOf(n.stop) && GARBLED_PART.test(n.stop.text)) || n.skipped === true;
       const part = (key: FieldKey, value: string, ws: Word[]): ReadValue => ({ key, value, words: ws, ...mendedName(garbledTail || ws.some((w) => n.repaired.has(w))) });
       const out: ReadValue[] = [
         part('patient.firstName', n.first, n.words.filter((w) => w.text.replace(/[,.]$/, '') === n.first)),
