@@ -38,16 +38,16 @@ function inlineValueFits(slot: string, next: string): boolean {
 /** What makes a name an organisation's ("Westlake Family Medicine", "Cedar Pediatrics"). */
 const ORGANISATION_WORD = /^(medicine|medical|clinic|clinics|health|healthcare|associates|group|center|centre|practice|care|physicians|pediatrics|partners|family|internal|primary)$/i;
 
-/**
- * After a colon-less label starting its line, the rest of the line is that label's value only when
- * it could not be anything else: all of it a known specialty, or a capitalised organisation name.
- */
 /** The whole text names a service: a listed specialty, or a phrase written like one ("Outpatient Rehabilitation", "PT Eval and Treat"). */
 function namesService(text: string): boolean {
   const sp = findSpecialty(text);
   return (sp !== null && sp.index === 0 && sp.value.length >= text.length * 0.9) || specialtyLike(text);
 }
 
+/**
+ * After a colon-less label starting its line, the rest of the line is that label's value only when
+ * it could not be anything else: all of it a service's name, or a capitalised organisation name.
+ */
 function colonlessValueFits(slot: string, label: readonly string[], rest: readonly Word[]): boolean {
   if (rest.length === 0 || rest.length > 6 || matchLabelAt(rest, 0)) return false;
   const text = rest.map((w) => w.text).join(' ').replace(/[.,;]$/, '');

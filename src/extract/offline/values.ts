@@ -116,7 +116,7 @@ export function readPersonName(input: readonly Word[]): { first: string; middle?
     if (/:$/.test(w.text)) break;
     // "Rosalind ). Quarrington", "Steven | Ng": an initial OCR could not read, between two name
     // words, is skipped, and the name is doubted (a part of it is lost, and its letters may be too).
-    if (/^[^A-Za-z0-9\s]{1,2}\.?$/.test(w.text) && taken.length >= 1 && words[words.indexOf(w) + 1] && NAME_WORD.test(words[words.indexOf(w) + 1]!.text.replace(/[,;:]+$/, ''))) {
+    if (/^[^A-Za-z0-9\s,;:]{1,2}\.?$/.test(w.text) && taken.length >= 1 && words[words.indexOf(w) + 1] && NAME_WORD.test(words[words.indexOf(w) + 1]!.text.replace(/[,;:]+$/, ''))) {
       skipped = true;
       continue;
     }
