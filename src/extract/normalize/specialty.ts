@@ -4,6 +4,8 @@
  * The value is kept as the document writes it (spec: "as written").
  */
 
+import { levenshtein } from './edit-distance.ts';
+
 export const SPECIALTIES: readonly string[] = [
   'Allergy and Immunology', 'Allergy/Immunology', 'Allergy', 'Audiology', 'Bariatric Surgery', 'Behavioral Health',
   'Cardiology', 'Cardiothoracic Surgery', 'Colorectal Surgery', 'Dermatology', 'Endocrinology', 'ENT',
@@ -57,3 +59,15 @@ export function specialtyLike(text: string): boolean {
   if (!t || /\d/.test(t) || t.split(/\s+/).length > 6 || !/^[A-Za-z]/.test(t)) return false;
   return DISCIPLINE.test(t) && !NOT_SERVICE.test(t);
 }
+
+/**
+ * The listed specialty one OCR slip away from a single word of eight letters or more that
+ * is none ("Gastioenterology", "Kephrology"), or null: the list's words are long and far
+ * apart, so one slip does not land between two of them.
+ */
+export function nearSpecialty(word: string): string | null {
+  if (!/^[A-Za-z]{8,}$/.test(word) || findSpecialty(word)) return null;
+  const near = SPECIALTIES.filter((s) => !s.includes(' ') && levenshtein(s.toLowerCase(), word.toLowerCase()) === 1);
+  return near.length === 1 ? near[0]! : null;
+}
+

@@ -21,7 +21,7 @@ import { readForm } from './form.ts';
 import { readNarrative } from './narrative.ts';
 import { buildPages, type PageInfo, type Word } from './segments.ts';
 import { rereadVerdict } from './reread-check.ts';
-import { readValue } from './values.ts';
+import { capitaliseCaseSlips, readValue } from './values.ts';
 
 export interface OfflineOptions {
   reviewThreshold: number;
@@ -164,6 +164,12 @@ export function offlineChosen(layout: DocumentLayout, today: Date): { cls: Class
         c.value = c.value.toLowerCase().replace(/(^|[\s'’-])([a-z])/g, (_, p: string, ch: string) => p + ch.toUpperCase());
       }
     }
+  }
+  // "Fort worth", "Deborah white": on an OCR'd page a small first letter of a same-shape pair
+  // (c/C, o/O, s/S, w/W ...) inside a capitalised name is its capital read small, whichever reader took it.
+  for (const k of ['patient.address.city', 'referringProvider.name'] as const) {
+    const c = chosen[k]?.candidate;
+    if (c && typeof c.value === 'string' && allPages.find((p) => p.pageNumber === c.page)?.source === 'ocr') c.value = capitaliseCaseSlips(c.value);
   }
   for (const ch of Object.values(chosen)) {
     let verdict = rereadVerdict(layout.pages.find((p) => p.pageNumber === ch.candidate.page), ch.candidate.bbox, { key: ch.candidate.key, value: ch.candidate.value, today });

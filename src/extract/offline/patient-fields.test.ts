@@ -572,6 +572,17 @@ describe('same-shape letters in proper names', () => {
     const street = readValue('patient.address.line1', words('7475 willow Ave'), today)[0]!;
     expect(street).toMatchObject({ value: '7475 Willow Ave', repairs: 0 });
   });
+
+  it('capitalises an OCR\'d city and a signature\'s name so, not a text layer\'s; drops a full stop of speck after the city', () => {
+    const pieces: Piece[] = [[50, 40, 'PATIENT REFERRAL', 13], [60, 70, 'Patient Name: Okafor, Nnamdi'], [60, 85, 'DOB: 06/09/1965'],
+      [60, 100, 'Address: 12 Elm St'], [60, 115, 'Fort worth, TX 76109'], [60, 130, 'Reason for Referral: Generalized anxiety disorder'],
+      [60, 170, 'Sincerely,'], [60, 200, 'Deborah white, FNP-C']];
+    const fieldsOf = (source: 'ocr' | 'text') => extractOffline(makeLayout([piecesPage(1, pieces, { source, ocrConfidence: 0.96 })], source === 'ocr' ? 'tiff' : 'pdf'), { reviewThreshold: 0.95, today }).fields;
+    expect(fieldsOf('ocr')['patient.address.city']?.value).toBe('Fort Worth');
+    expect(fieldsOf('ocr')['referringProvider.name']?.value).toBe('Deborah White');
+    expect(fieldsOf('text')['patient.address.city']?.value).toBe('Fort worth');
+    expect(readValue('cityStateZip', words('Portland., OR 97201'), today)[0]).toMatchObject({ value: 'Portland' });
+  });
 });
 
 describe('captions and run-on lines read as values', () => {

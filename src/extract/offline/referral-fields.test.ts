@@ -184,6 +184,14 @@ describe('specialty as written', () => {
     expect(values(doc(form([[60, 236, 'Specialty: orthopedics']])))['referral.specialty']).toBe('orthopedics');
   });
 
+  it('mends one OCR slip in a listed specialty\'s long word on a scan ("Kephrology"), not in a text layer or a short word', () => {
+    const ocr = (t: string) => values(makeLayout([piecesPage(1, form([[60, 236, t]]), { source: 'ocr', ocrConfidence: 0.96 })], 'tiff'))['referral.specialty'];
+    expect(ocr('Specialty: Kephrology')).toBe('Nephrology');
+    expect(ocr('Specialty: Gastioenterology')).toBe('Gastroenterology');
+    expect(values(doc(form([[60, 236, 'Specialty: Kephrology']])))['referral.specialty']).toBe('Kephrology');
+    expect(ocr('Specialty: Urolagy')).toBe('Urolagy');
+  });
+
   it('capitalises an OCR\'d first letter read small before capitalised words ("orthopaedic Spine")', () => {
     const ocr = (t: string) => values(makeLayout([piecesPage(1, form([[60, 236, t]]), { source: 'ocr', ocrConfidence: 0.96 })], 'tiff'))['referral.specialty'];
     expect(ocr('Consult: vascular Surgery Clinic')).toBe('Vascular Surgery Clinic');
@@ -757,6 +765,18 @@ describe('a caption of several words ending in another label', () => {
   it('reads "Problem list for this visit: ..." as one caption, the value after its colon, without the code in brackets', () => {
     const got = values(doc(form([]).filter((p) => !p[2].startsWith('Reason')).concat([[60, 236, 'Problem list for this visit: Chronic kidney disease (N18.30).']])));
     expect(got['referral.reason']).toBe('Chronic kidney disease');
+  });
+});
+
+describe('the reason\'s extent on a scan', () => {
+  const ocr = (line: string) => values(makeLayout([piecesPage(1, form([]).filter((p) => !p[2].startsWith('Reason')).concat([[60, 236, line]]), { source: 'ocr', ocrConfidence: 0.96 })], 'tiff'))['referral.reason'];
+
+  it('starts after a colon the label ran on to ("Reason tor Consultation: ...", "for" misread)', () => {
+    expect(ocr('Reason tor Consultation: Ankle sprain, lateral')).toBe('Ankle sprain, lateral');
+  });
+
+  it('ends before the next field\'s label and the garbled caption words before it ("1CD-10 Codes:")', () => {
+    expect(ocr('Reason for Referral: Chronic rhinitis 1CD-10 Codes: J31.0')).toBe('Chronic rhinitis');
   });
 });
 

@@ -11,7 +11,7 @@ import {
 } from '../normalize/index.ts';
 import { levenshtein } from '../normalize/edit-distance.ts';
 import { repairPayer } from '../normalize/payers.ts';
-import { capitalisedSpecialty, findSpecialty, specialtyLike } from '../normalize/specialty.ts';
+import { capitalisedSpecialty, findSpecialty, nearSpecialty, specialtyLike } from '../normalize/specialty.ts';
 import { boxState } from './checklist.ts';
 import { matchLabelAt } from './labels.ts';
 import type { Word } from './segments.ts';
@@ -384,7 +384,8 @@ export function readCityStateZip(words: readonly Word[]): ReadValue[] {
       ];
     }
     return [
-      { key: 'patient.address.city', value: parsed.city, words: cityWords, repairs: 0, doubt: 0 },
+      // "Portland., OR": a speck OCR read as a full stop after the city.
+      { key: 'patient.address.city', value: parsed.city.replace(/(?<=[a-z])\.$/, ''), words: cityWords, repairs: 0, doubt: 0 },
       { key: 'patient.address.state', value: parsed.state, words: stateWords.length ? stateWords : [zipWord], repairs: 0, doubt: 0 },
       { key: 'patient.address.postalCode', value: parsed.postalCode, words: [zipWord], repairs: countDigitFixes(zipWord.text), doubt: 0 },
     ];
@@ -615,12 +616,23 @@ function urgencyFromRow(input: readonly Word[]): ReadValue | null {
   return { key: 'referral.urgency', value: options[0]!.value, words: [options[0]!.word], repairs: 0, doubt: 0 };
 }
 
+/** "ICD-10", as OCR garbles the caption ("1CD-10", "lCD10", "IC.D-10"). */
+const ICD_CAPTION = /^[([]?[1lI|]?C\.?D\.?[-=]?\d{1,2}[)\]:]?$/i;
+
 function readText(key: FieldKey, input: readonly Word[]): ReadValue | null {
   // A reason ends where a code or a date column starts ("Symptomatic gallstones K80.20 08/30/2026").
   let words = input;
   if (key === 'referral.reason') {
+    // "tor Consultation: Distal radius ...": the label ran on past what was matched ("for" misread); the reason follows its colon.
+    const colon = words.findIndex((w, i) => i <= 2 && /[A-Za-z]:$/.test(w.text));
+    if (colon >= 0 && colon < words.length - 1) words = words.slice(colon + 1);
     const cut = words.findIndex((w, i) => i >= 2 && /^[([]?([A-TV-Z]\d[0-9A-Z]\.[0-9A-Z]{1,4}|\d{1,2}\/\d{1,2}\/\d{2,4})([)\],;]|\)\.)?$/.test(w.text));
     if (cut > 0) words = words.slice(0, cut);
+    // "Chronic sinusitis 1CD-10 Codes: 132.9": the next field's label, with the caption words OCR garbled before it.
+    const next = words.findIndex((w, i) => i >= 2 && matchLabelAt(words, i)?.colon === true);
+    let end = next > 0 ? next : words.length;
+    while (end > 2 && ICD_CAPTION.test(words[end - 1]!.text)) end--;
+    words = words.slice(0, end);
   }
   // A name ends where a label of the next field begins ("Molina Healthcare 1D: 361...", "ID" misread).
   if (key === 'insurance.payer' || key === 'referringProvider.practice') {
@@ -689,6 +701,9 @@ function readSpecialty(words: readonly Word[]): ReadValue | null {
     t0 = { ...t0, value: (t0.value as string).replace(/l/g, 'I'), repairs: t0.repairs + 1 };
   }
   if (t0 && /^(consultation|consult|referral|evaluation|request|other|n\/a|none|see below|see attached)$/i.test(t0.value as string)) return null;
+  // "Gastioenterology": one OCR slip in a listed specialty's single word.
+  const near = t0 && words.every((w) => w.confidence < 1) ? nearSpecialty(t0.value as string) : null;
+  if (t0 && near) t0 = { ...t0, value: near, repairs: t0.repairs + 1 };
   const v = t0?.value as string | undefined;
   // An instruction ("Please evaluate and treat") is not a service's name, nor is an organisation
   // whose name contains one ("Austin Orthopedics Associates").
