@@ -77,6 +77,15 @@ describe('feature keys', () => {
     expect(sex[sex.length - 1]).toBe(spec[spec.length - 1]);
     expect(featureKeys('referral.specialty', cand('referral.specialty', 'label')).some((k) => k.startsWith('*'))).toBe(false);
   });
+
+  it('pools a plainly read birth date with the other digit strings, not one read with a doubt', () => {
+    const dob = (doubt: number) => featureKeys('patient.dob', {
+      candidate: { key: 'patient.dob', value: '1964-10-11', page: 1, bbox: [0, 0, 1, 1] as [number, number, number, number], method: 'narrative', ocr: 0.95, below: false, fuzzyLabel: false, repairs: 0, doubt, offPage: false },
+      raw: 0.95, agree: 1, conflict: false, support: [], reread: 'agree' as const,
+    });
+    expect(dob(0)[dob(0).length - 1]).toBe('#|narrative|ov|-');
+    expect(dob(0.15).some((k) => k.startsWith('#'))).toBe(false);
+  });
 });
 
 describe('bucket estimate', () => {

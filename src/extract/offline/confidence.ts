@@ -147,7 +147,7 @@ const GROUPS: Record<FieldKey, string> = {
   'referral.date': 'date',
 };
 
-const DIGIT_GROUPS: ReadonlySet<string> = new Set(['id', 'phone', 'date']);
+const DIGIT_GROUPS: ReadonlySet<string> = new Set(['id', 'phone', 'date', 'dob']);
 
 function ocrBin(ocr: number): string {
   return ocr >= 0.999 ? 't' : ocr >= 0.9 ? 'h' : ocr >= 0.8 ? 'm' : 'l';
@@ -171,9 +171,12 @@ export function featureKeys(key: FieldKey, chosen: Chosen): string[] {
   // A choice read from boxes fails one way whatever it chooses (a mark misread), so sparse
   // checklist buckets of one field fall back to every checklist field's together.
   if (c.method === 'checklist') return [fine, mid, coarse, ['*', ...coarse.split('|').slice(1)].join('|')];
-  // Likewise digit strings with no check digit (ZIP, IDs, phones, dates) fail alike, by a
+  // Likewise digit strings with no check digit (ZIP, IDs, phones, dates, birth dates) fail alike, by a
   // digit slip, wherever they were found: sparse ones fall back to all of them together.
-  if (DIGIT_GROUPS.has(g)) return [fine, mid, coarse, ['#', ...coarse.split('|').slice(1)].join('|')];
+  // A birth date joins them only when read plainly: one placed by position under a garbled label,
+  // or mended, is a guess of another kind (which date it is), kept to its own buckets.
+  const plainDob = c.doubt === 0 && c.repairs === 0 && !c.fuzzyLabel;
+  if (DIGIT_GROUPS.has(g) && (g !== 'dob' || plainDob)) return [fine, mid, coarse, ['#', ...coarse.split('|').slice(1)].join('|')];
   return [fine, mid, coarse];
 }
 
