@@ -143,6 +143,8 @@ describe('values no reader placed', () => {
     const pieces = (caption: string): Piece[] => [...stacked(['Phone', 'Street Address', 'City/State/ZIP']), [43, 216, `${caption} QT-4471902`, 9]];
     const keysOf = (layout: ReturnType<typeof ocrLayout>) => [...lostValueKeys(buildPages(layout)[0]!, offlineCandidates(layout, today).candidates)].sort();
     expect(keysOf(ocrLayout(pieces('Acct #o.')))).toEqual(['insurance.groupNumber', 'insurance.memberId', 'patient.mrn']);
+    // Its "#" read as a digit ("Acct 7...").
+    expect(keysOf(ocrLayout(pieces('Acct 7...')))).toEqual(['insurance.groupNumber', 'insurance.memberId', 'patient.mrn']);
     expect(keysOf(ocrLayout([...pieces('Acct #o.'), [43, 420, 'MRN: QT-4471902']]))).toEqual([]);
     // A date closing the line is no identifier.
     expect(keysOf(ocrLayout([...stacked(['Phone', 'Street Address', 'City/State/ZIP']), [43, 216, 'Seen on 05-22-2026', 9]]))).toEqual([]);
@@ -160,6 +162,11 @@ describe('values no reader placed', () => {
     expect(lost.needsReview).toBe(true);
     // Only words under the caption: a cell of letters there is not a lost number.
     expect(grid('[ ] STAT').notes?.lostValues).toBe(0);
+  });
+
+  it('names the sex for a sex letter standing alone, its caption lost, even high on the page', () => {
+    const layout = ocrLayout([...stacked(['Phone', 'Street Address', 'City/State/ZIP']).filter((p) => p[2] !== 'Female' && p[2] !== 'Sex'), [410, 100, 'F', 9]]);
+    expect([...lostValueKeys(buildPages(layout)[0]!, offlineCandidates(layout, today).candidates)]).toEqual(['patient.sex']);
   });
 
   it('names the diagnosis codes for a listed code opening a line under a caption OCR garbled', () => {

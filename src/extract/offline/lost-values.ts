@@ -2,7 +2,7 @@
  * Values the referral page shows that no reader placed: a bare phone number, street or
  * "City, ST ZIP" line (its ZIP perhaps misread) in the body of an OCR'd page whose caption OCR garbled beyond
  * recognition ("Phune", "City/Stane/Z.P"), an identifier after or under a caption no reader
- * knew ("Molina Healthcare 1D: 36109083487", "ACCT #" over "67220704", "Acct #o. MR-615373"), or a listed diagnosis
+ * knew ("Molina Healthcare 1D: 36109083487", "ACCT #" over "67220704", "Acct #o. MR-615373", "Acct 7... 52400652"), a sex letter alone, or a listed diagnosis
  * code opening a line under a garbled caption or in brackets in prose, or a bare date. Such a line means a field the document gives
  * may be missing from the extraction, so when that field is missing a person looks.
  */
@@ -20,6 +20,7 @@ const PHONE_KEYS: readonly FieldKey[] = ['patient.phone', 'referringProvider.pho
 const ID_KEYS: readonly FieldKey[] = ['insurance.memberId', 'patient.mrn'];
 /** An identifier's shape: six or more letters and digits, at least five of them digits. */
 const ID_SHAPED = (t: string) => /^[A-Za-z0-9-]{6,}$/.test(t) && (t.match(/\d/g) ?? []).length >= 5;
+const SEX_ALONE = /^(M|F|Male|Female)$/;
 const CITY_KEYS: readonly FieldKey[] = ['patient.address.city', 'patient.address.state', 'patient.address.postalCode'];
 const alnum = (s: string) => s.replace(/[^A-Za-z0-9]/g, '').toUpperCase();
 const BARE_DATE = /^(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|[A-Z][a-z]{2,8}\.? \d{1,2},? ?\d{4}|\d{1,2} [A-Z][a-z]{2,8}\.? \d{4})$/;
@@ -45,6 +46,8 @@ function kindOf(seg: Segment): readonly FieldKey[] {
   // "Boise, ID 837608": a city and state before a ZIP OCR gave a digit too many or too few.
   const zipless = /^(.*[A-Za-z.,])\s+\d{4,9}$/.exec(text);
   if (zipless && parseCityStateZip(`${zipless[1]} 10001`)) return CITY_KEYS;
+  // A sex letter or word alone, its caption lost ("F" under nothing).
+  if (SEX_ALONE.test(text)) return ['patient.sex'];
   // A bare date under a caption OCR garbled ("ATC" for DATE): the referral's date or the birth date.
   if (BARE_DATE.test(text)) return ['referral.date', 'patient.dob'];
   // A bare identifier ("67220704", "XG352083048") whose caption no reader knew ("ACCT #", "Subscriber").
@@ -66,7 +69,8 @@ export function lostValueKeys(page: PageInfo, candidates: readonly Candidate[]):
   const out = new Set<FieldKey>();
   if (page.source !== 'ocr') return out;
   for (const seg of page.segments) {
-    if (seg.faxHeader || seg.bbox[1] < page.height * 0.15 || seg.bbox[3] > page.height * 0.92) continue;
+    // (A lone sex letter is no letterhead's, wherever it stands.)
+    if (seg.faxHeader || (seg.bbox[1] < page.height * 0.15 && !SEX_ALONE.test(seg.text.trim())) || seg.bbox[3] > page.height * 0.92) continue;
     // "1D: 36109083487" inside a line: an identifier after a caption no reader knew.
     seg.words.forEach((w, i) => {
       const next = seg.words[i + 1];
@@ -82,7 +86,7 @@ export function lostValueKeys(page: PageInfo, candidates: readonly Candidate[]):
     const last = seg.words[seg.words.length - 1];
     const lastText = last?.text.replace(/[,;.]$/, '') ?? '';
     if (last && seg.words.length >= 2 && seg.words.length <= 4 && ID_SHAPED(lastText) && !DATE_OR_ZIP.test(lastText) &&
-      seg.words.slice(0, -1).every((w) => !/\d/.test(w.text)) && /[A-Za-z]{2}/.test(seg.words[0]!.text) &&
+      seg.words.slice(0, -1).every((w) => (w.text.match(/\d/g) ?? []).length <= 1) && /[A-Za-z]{2}/.test(seg.words[0]!.text) &&
       !candidates.some((c) => c.page === page.pageNumber && (boxesOverlap(c.bbox, last.bbox) || (typeof c.value === 'string' && alnum(c.value) === alnum(lastText))))) {
       for (const k of [...ID_KEYS, 'insurance.groupNumber'] as const) out.add(k);
     }

@@ -236,10 +236,10 @@ export function readNarrative(page: PageInfo, today: Date, offPage: boolean): Ca
     out.push(cand('referral.specialty', s.value, pw.words.slice(at, at + n), page, 'narrative', offPage, 0.1));
     break;
   }
-  // A greeting addressed to a service ("Dear Rheumatology team,") names the specialty.
+  // A greeting addressed to a service ("Dear Rheumatology team,", OCR's "pear" or "Oear" too) names the specialty.
   for (const s of page.segments) {
     if (s.faxHeader) continue;
-    const g = /^Dear\s+(?:the\s+)?([A-Za-z][A-Za-z&/ -]{1,40}?)\s+(?:team|colleagues|department|clinic|service|providers|group)\s*[,:]/i.exec(s.text);
+    const g = /^[DdPpO0]ear\s+(?:the\s+)?([A-Za-z][A-Za-z&/ -]{1,40}?)\s+(?:team|colleagues|department|clinic|service|providers|group)\s*[,:]/i.exec(s.text);
     if (!g) continue;
     const sp = findSpecialty(g[1]!);
     const value = sp && sp.index === 0 && sp.value.length === g[1]!.length ? sp.value : specialtyLike(g[1]!) ? g[1]! : null;

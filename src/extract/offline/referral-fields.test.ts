@@ -228,6 +228,13 @@ describe('specialty as written', () => {
     ]));
     expect(v['referral.specialty']).toBe('Rheumatology');
     expect(v['referral.reason']).toBe('symmetric joint swelling');
+    // OCR's "pear" for "Dear".
+    const p = values(doc([
+      [50, 40, 'Marlow Creek Physicians', 14],
+      [50, 100, 'pear Sleep Medicine team,'],
+      [50, 124, 'I am referring Ms. Petra Lindqvist, DOB 07.21.1970, for loud snoring.'],
+    ]));
+    expect(p['referral.specialty']).toBe('Sleep Medicine');
   });
 });
 
