@@ -91,6 +91,13 @@ function itemsOf(input: readonly Word[]): Item[] {
     const parts: Word[] = glued
       ? [wordPiece(raw, SEX_FILLED_B.test(glued[1]!) ? '■' : glued[1]!), wordPiece(raw, glued[2]!)]
       : other ? [wordPiece(raw, other[0]), wordPiece(raw, other[1])] : [raw];
+    // The second reading of a box glued to its option ("[X]F" / "[X]F", "[IM" / "[JM") splits the same
+    // way: each piece gets its part of it, so the box's mark is read twice like a box of its own.
+    const again = glued && raw.reread !== undefined ? GLUED.exec(raw.reread) ?? SEX_GLUED.exec(raw.reread) ?? SEX_GLUED_SMALL_M.exec(raw.reread) : null;
+    if (glued && again && letters(again[2]!) === letters(glued[2]!)) {
+      parts[0] = { ...parts[0]!, reread: again[1]! };
+      parts[1] = { ...parts[1]!, reread: again[2]! };
+    }
     for (const w of parts) {
       const st = boxState(w.text);
       // A box needs an option after it; a lone "X" inside an option's words is not a box.

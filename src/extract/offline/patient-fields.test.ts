@@ -198,6 +198,21 @@ describe('sex', () => {
   });
 });
 
+describe('sex boxes run into their letters, read twice', () => {
+  const sexOf = (second: (t: string) => string) => {
+    const page = piecesPage(1, [[60, 100, 'Sex: [IM [X]F']], { source: 'ocr', ocrConfidence: 0.9 });
+    readTwice(page, second);
+    return readChecklists(buildPages(makeLayout([page], 'tiff'))[0]!, false).find((c) => c.key === 'patient.sex');
+  };
+
+  it('splits the second reading of a glued box like the first, so its mark counts as read twice', () => {
+    expect(sexOf((t) => t)).toMatchObject({ value: 'F', marks: 'agree' });
+    // A second reading with no mark in the chosen box, or one that does not split the same way.
+    expect(sexOf((t) => (t === '[X]F' ? '[IF' : t))).toMatchObject({ value: 'F', marks: 'differ' });
+    expect(sexOf((t) => (t === '[X]F' ? '[J]F' : t))?.marks).toBeUndefined();
+  });
+});
+
 describe('sex, read by OCR', () => {
   const pageOf = (text: string) => buildPages(makeLayout([pageWith([[60, 100, text]])], 'pdf'))[0]!;
   const sex = (text: string) => readChecklists(pageOf(text), false).find((c) => c.key === 'patient.sex')?.value;
