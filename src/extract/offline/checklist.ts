@@ -47,6 +47,11 @@ function gluedOption(text: string): [box: string, option: string] | null {
   return null;
 }
 
+/** A box run into the option after it, as [whole, box, option]: "[X]Urgent", "XCardiology", "[IM", "Om". */
+function gluedBox(text: string): RegExpExecArray | null {
+  return GLUED.exec(text) ?? SEX_GLUED.exec(text) ?? SEX_GLUED_SMALL_M.exec(text);
+}
+
 export type BoxState = 'on' | 'off' | null;
 
 export function boxState(token: string): BoxState {
@@ -86,14 +91,14 @@ function itemsOf(input: readonly Word[]): Item[] {
       out.push((cur = { state: states[1], box: wordPiece(raw, pair[3]!), words: [wordPiece(raw, pair[4]!)] }));
       continue;
     }
-    const glued = GLUED.exec(raw.text) ?? SEX_GLUED.exec(raw.text) ?? SEX_GLUED_SMALL_M.exec(raw.text);
+    const glued = gluedBox(raw.text);
     const other = glued ? null : gluedOption(raw.text);
     const parts: Word[] = glued
       ? [wordPiece(raw, SEX_FILLED_B.test(glued[1]!) ? '■' : glued[1]!), wordPiece(raw, glued[2]!)]
       : other ? [wordPiece(raw, other[0]), wordPiece(raw, other[1])] : [raw];
     // The second reading of a box glued to its option ("[X]F" / "[X]F", "[IM" / "[JM") splits the same
     // way: each piece gets its part of it, so the box's mark is read twice like a box of its own.
-    const again = glued && raw.reread !== undefined ? GLUED.exec(raw.reread) ?? SEX_GLUED.exec(raw.reread) ?? SEX_GLUED_SMALL_M.exec(raw.reread) : null;
+    const again = glued && raw.reread !== undefined ? gluedBox(raw.reread) : null;
     if (glued && again && letters(again[2]!) === letters(glued[2]!)) {
       parts[0] = { ...parts[0]!, reread: again[1]! };
       parts[1] = { ...parts[1]!, reread: again[2]! };

@@ -131,8 +131,10 @@ function resolve(slot: Slot, section: Section | null, occ: Occurrence, page: Pag
 
 function findOccurrences(page: PageInfo): Occurrence[] {
   const out: Occurrence[] = [];
-  // Where lines open with "Label:": a form's column of labels.
-  const colonStarts = page.segments.filter((s) => !s.faxHeader && matchLabelAt(s.words, 0)?.colon).map((s) => s.bbox[0]);
+  // Where lines open with "Label:": a form's column of labels (found when first needed: rarely).
+  let colonStarts: number[] | null = null;
+  const labelColumnAt = (x: number) =>
+    (colonStarts ??= page.segments.filter((s) => !s.faxHeader && matchLabelAt(s.words, 0)?.colon).map((s) => s.bbox[0])).filter((c) => Math.abs(c - x) <= 3).length >= 2;
   for (const seg of page.segments) {
     if (seg.faxHeader) continue;
     const ws = seg.words;
@@ -158,7 +160,7 @@ function findOccurrences(page: PageInfo): Occurrence[] {
         // "Reason Iron deficiency anemia": a reason label without its colon, opening a line in a
         // column of lines that open with "Label:", before text that is no label.
         if (!ok && i === 0 && !labelOnly && !m.fuzzy && slotKey === 'referral.reason' && !matchLabelAt(ws, m.end) && /^[A-Za-z]{3}/.test(ws[m.end]!.text) &&
-          colonStarts.filter((x) => Math.abs(x - seg.bbox[0]) <= 3).length >= 2) ok = true;
+          labelColumnAt(seg.bbox[0])) ok = true;
         // "Westside Medical Group 1740408947": a capitalised word before an inline "Group" makes it part of a name.
         const inName = slotKey === 'insurance.groupNumber' && i > 0 && /^[A-Z][a-z]+$/.test(ws[i - 1]!.text) && /^group$/i.test(ws[i]!.text);
         if (!ok && !atStart && !labelOnly && m.def.specific && INLINE_OK.has(slotKey) && m.def.words.join(' ').length >= 3 &&
@@ -205,8 +207,8 @@ function findOccurrences(page: PageInfo): Occurrence[] {
       // A "|" is a column rule, unless OCR was unsure of it between two words: then it may be a
       // letter it could not read ("Steven | Ng", the initial J).
       const span = ws.slice(m.end, next ? next.start : ws.length);
-      const rest = span.filter((w, j) => !COLON_SPECK.test(w.text) &&
-        !(/^:$/.test(w.text) || (/^\|$/.test(w.text) && !(j > 0 && j < span.length - 1 && w.confidence < 0.8 && /^[A-Z]/.test(span[j + 1]!.text)))));
+      const unsureBar = (j: number) => j > 0 && j < span.length - 1 && span[j]!.confidence < 0.8 && /^[A-Z]/.test(span[j + 1]!.text);
+      const rest = span.filter((w, j) => !COLON_SPECK.test(w.text) && w.text !== ':' && (w.text !== '|' || unsureBar(j)));
       if (rest[0]) rest[0] = { ...rest[0], text: rest[0].text.replace(/^:/, '') };
       const b = wordsBox(words);
       out.push({ seg, match: m, words, rest: rest.filter((w) => w.text.length > 0), x0: b[0], y0: b[1], x1: b[2], y1: b[3] });

@@ -336,13 +336,14 @@ export function matchLabelAt(words: readonly Word[], i: number): LabelMatch | nu
 const FUZZY_CACHE = new Map<string, LabelDef[]>();
 /** Labels whose first word is one OCR edit from `norm` but indexed under another key. */
 function fuzzyPool(norm: string): LabelDef[] {
-  // "pate of Referral": a four-letter first word of a longer label, its first letter misread.
-  if (/^[a-z]{4}$/.test(norm)) return BY_LENGTH.filter((d) => d.words.length >= 3 && d.words[0]!.length === 4 && d.words[0] !== norm && d.words[0]!.slice(1) === norm.slice(1));
-  if (norm.length < 5) return [];
+  const four = /^[a-z]{4}$/.test(norm);
+  if (!four && norm.length < 5) return [];
   const hit = FUZZY_CACHE.get(norm);
   if (hit) return hit;
   const out = BY_LENGTH.filter((d) => {
     const lw = d.words[0]!;
+    // "pate of Referral": a four-letter first word of a longer label, its first letter misread.
+    if (four) return d.words.length >= 3 && lw.length === 4 && lw !== norm && lw.slice(1) === norm.slice(1);
     return lw.length >= 5 && lw.slice(0, 2) !== norm.slice(0, 2) && editDistanceAtMost1(lw, norm);
   });
   if (FUZZY_CACHE.size > 5000) FUZZY_CACHE.clear();

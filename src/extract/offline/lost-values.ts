@@ -30,6 +30,11 @@ const DATE_OR_ZIP = /^(\d{1,4}[-.]\d{1,2}[-.]\d{1,4}|\d{5}-\d{4})$/;
 /** A diagnosis code's shape with OCR's look-alikes for digits: a capital, two or three digit-like characters, a dot, one to four more. */
 const LOOSE_CODE = /^[A-Z][0-9lIOoSB]{2,3}\.[0-9A-Za-z]{1,4}$/;
 
+/** A reading of the same identifier as `text` (letters and digits alike). */
+function sameIdentifier(c: Candidate, text: string): boolean {
+  return typeof c.value === 'string' && alnum(c.value) === alnum(text);
+}
+
 /** A listed ICD-10 code, as written or with its category letter read as a digit ("647.33"). */
 function listedCode(token: string): boolean {
   const t = token.replace(/[,;:]$/, '');
@@ -87,15 +92,14 @@ export function lostValueKeys(page: PageInfo, candidates: readonly Candidate[]):
     const lastText = last?.text.replace(/[,;.]$/, '') ?? '';
     if (last && seg.words.length >= 2 && seg.words.length <= 4 && ID_SHAPED(lastText) && !DATE_OR_ZIP.test(lastText) &&
       seg.words.slice(0, -1).every((w) => (w.text.match(/\d/g) ?? []).length <= 1) && /[A-Za-z]{2}/.test(seg.words[0]!.text) &&
-      !candidates.some((c) => c.page === page.pageNumber && (boxesOverlap(c.bbox, last.bbox) || (typeof c.value === 'string' && alnum(c.value) === alnum(lastText))))) {
+      !candidates.some((c) => c.page === page.pageNumber && (boxesOverlap(c.bbox, last.bbox) || sameIdentifier(c, lastText)))) {
       for (const k of [...ID_KEYS, 'insurance.groupNumber'] as const) out.add(k);
     }
     const keys = kindOf(seg);
     if (keys.length === 0) continue;
     if (candidates.some((c) => c.page === page.pageNumber && boxesOverlap(c.bbox, seg.bbox))) continue;
     // An identifier some reader took, the same, from another place (a later page's labelled copy).
-    const bare = alnum(seg.text);
-    if (keys.includes('patient.mrn') && candidates.some((c) => typeof c.value === 'string' && alnum(c.value) === bare)) continue;
+    if (keys.includes('patient.mrn') && candidates.some((c) => sameIdentifier(c, seg.text))) continue;
     for (const k of keys) out.add(k);
   }
   return out;
