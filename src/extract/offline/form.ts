@@ -256,6 +256,8 @@ function sectionOf(occ: Occurrence, anchors: Occurrence[], page: PageInfo): Sect
     // A sentence that opens with a label's word ("Diagnoses pertinent to this request include ...")
     // is prose, not a field or heading: it sets no section.
     if (!a.match.colon && !a.match.def.heading && a.rest.length > 6) continue;
+    // Nor does a label in a bracketed aside ("... covered by Aetna (subscriber ID W123)."): forms set no caption in brackets.
+    if (!a.match.colon && a.seg.words[a.match.start]!.text.startsWith('(')) continue;
     const sameSeg = a.seg === occ.seg;
     if (sameSeg && a.match.start > occ.match.start) continue;
     if (!sameSeg && (a.y0 > occ.y0 + 2 || a.y0 < top - 1)) continue;

@@ -62,6 +62,28 @@ describe('values no reader placed', () => {
     expect(got.needsReview).toBe(true);
   });
 
+  it('names the member ID of a bare identifier written in groups ("482 915 30377") under a caption OCR garbled', () => {
+    const pieces = stacked(['Phone', 'Street Address', 'City/State/ZIP']).map((p): Piece => (p[2] === '8841207' ? [p[0], p[1], '482 915 30377', p[3]] : p[2] === 'Group Number' ? [p[0], p[1], 'in', p[3]] : p));
+    const layout = ocrLayout(pieces);
+    const got = extractOffline(layout, { reviewThreshold: 0.95, today });
+    expect(got.fields['insurance.memberId']).toBeUndefined();
+    expect([...lostValueKeys(buildPages(layout)[0]!, offlineCandidates(layout, today).candidates)]).toContain('insurance.memberId');
+    expect(got.needsReview).toBe(true);
+    // A phone number in groups is a phone, not an identifier.
+    const phone = ocrLayout(stacked(['Phone', 'Street Address', 'City/State/ZIP']).map((p): Piece => (p[2] === '8841207' ? [p[0], p[1], '602 555 0143', p[3]] : p)));
+    expect([...lostValueKeys(buildPages(phone)[0]!, offlineCandidates(phone, today).candidates)]).not.toContain('insurance.memberId');
+  });
+
+  it('names the diagnosis codes of a code the second reading saw where the first garbled its letter ("(56.00" / "G56.00")', () => {
+    const pieces = (code: string): Piece[] => [...stacked(['Phone', 'Street Address', 'City/State/ZIP']), [43, 420, '0) SR', 9], [230, 420, code, 9]];
+    const layout = ocrLayout(pieces('(56.00'));
+    readTwice(layout.pages, (t) => (t === '(56.00' ? 'G56.00' : t));
+    expect([...lostValueKeys(buildPages(layout)[0]!, offlineCandidates(layout, today).candidates)]).toContain('referral.diagnosisCodes');
+    const once = ocrLayout(pieces('(56.00'));
+    readTwice(once.pages);
+    expect([...lostValueKeys(buildPages(once)[0]!, offlineCandidates(once, today).candidates)]).not.toContain('referral.diagnosisCodes');
+  });
+
   it('holds a scan whose sex cell is empty (OCR drops a lone letter), not a text layer', () => {
     // Nothing over or under the Sex caption (its column holds no other row).
     const noSex = stacked(['Phone', 'Street Address', 'City/State/ZIP']).filter((p) => !['Female', 'Mesa, AZ 85201', 'City/State/ZIP', '8841207', 'Group Number'].includes(p[2]));

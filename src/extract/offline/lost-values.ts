@@ -24,6 +24,8 @@ const SEX_ALONE = /^(M|F|Male|Female)$/;
 const CITY_KEYS: readonly FieldKey[] = ['patient.address.city', 'patient.address.state', 'patient.address.postalCode'];
 const alnum = (s: string) => s.replace(/[^A-Za-z0-9]/g, '').toUpperCase();
 const BARE_DATE = /^(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|[A-Z][a-z]{2,8}\.? \d{1,2},? ?\d{4}|\d{1,2} [A-Z][a-z]{2,8}\.? \d{4})$/;
+/** Digit groups separated by spaces, the first of three or more digits ("322 587 44015"). */
+const SPACED_ID = /^\d{3,}( \d{2,}){1,3}$/;
 /** Dates and ZIP+4 have an identifier's shape too. */
 const DATE_OR_ZIP = /^(\d{1,4}[-.]\d{1,2}[-.]\d{1,4}|\d{5}-\d{4})$/;
 
@@ -57,9 +59,14 @@ function kindOf(seg: Segment): readonly FieldKey[] {
   if (BARE_DATE.test(text)) return ['referral.date', 'patient.dob'];
   // A bare identifier ("67220704", "XG352083048") whose caption no reader knew ("ACCT #", "Subscriber").
   if (ID_SHAPED(text) && !DATE_OR_ZIP.test(text)) return [...ID_KEYS, 'insurance.groupNumber'];
+  // ... or one written in groups ("322 587 44015"), that is no phone number.
+  if (SPACED_ID.test(text) && text.replace(/\D/g, '').length >= 8) return [...ID_KEYS, 'insurance.groupNumber'];
   // A listed diagnosis code opening a line ("G47.33 - Obstructive sleep apnea") under a caption OCR garbled.
   const first = seg.words[0]?.text ?? '';
   if (/\d/.test(first) && listedCode(first)) return ['referral.diagnosisCodes'];
+  // ... or one the second reading saw where the first garbled its letter ("(56.00" read again "G56.00").
+  const again = seg.words[0]?.reread?.trim() ?? '';
+  if (/^[A-Z]\d/.test(again) && listedCode(again)) return ['referral.diagnosisCodes'];
   // ... or a code OCR garbled past mending, its digits read as look-alike letters ("F4l1.1").
   if (LOOSE_CODE.test(first.replace(/[,;:]$/, '')) && /\d/.test(first)) return ['referral.diagnosisCodes'];
   return [];

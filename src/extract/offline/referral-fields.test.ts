@@ -787,3 +787,49 @@ describe('the reason\'s extent on a scan', () => {
   });
 });
 
+
+describe('OCR splits and joins', () => {
+  it('reads a caption OCR gave as two overlapping lines ("REFERRAL" and, a unit lower, "TO") as one', () => {
+    const pieces: Piece[] = [
+      [50, 40, 'Lakeside Family Clinic', 14],
+      [50, 90, 'Patient Name: Quill, Harriet'], [50, 105, 'DOB: 02/11/1958'],
+      [50, 130, 'Referring Physician: Tomas Virel, MD'],
+      [41, 361, 'REFERRAL', 6], [71, 360, 'TO', 8],
+      [41, 372, 'General Surgery', 9],
+      [41, 390, 'REASON FOR CONSULTATION', 6],
+      [41, 402, 'Symptomatic gallstones', 9],
+    ];
+    const layout = scan(pieces);
+    // The two pieces overlap as OCR boxed them: "REFERRAL" to x 77, "TO" from x 71.
+    const line = layout.pages[0]!.blocks.flatMap((b) => b.lines).find((l) => l.text === 'REFERRAL')!;
+    line.bbox[2] = 77;
+    line.words[0]!.bbox[2] = 77;
+    expect(values(layout)['referral.specialty']).toBe('General Surgery');
+  });
+
+  it('reads a sex caption OCR ran into its value ("SexM")', () => {
+    expect(values(scan(form([[60, 138, 'SexM']])))['patient.sex']).toBe('M');
+    expect(values(scan(form([[60, 138, 'GenderFemale']])))['patient.sex']).toBe('F');
+  });
+
+  it('takes no section from a label in a bracketed aside of a letter ("(subscriber ID ...)")', () => {
+    const letter: Piece[] = [
+      [50, 40, 'Lakeside Family Clinic', 14],
+      [50, 90, 'Dear Colleague,'],
+      [50, 110, 'I would like to refer Harriet Quill, DOB 02/11/1958, to your Cardiology clinic for'],
+      [50, 124, 'evaluation of palpitations. The patient is covered by Aetna'],
+      [50, 138, '(subscriber ID W20431177). Problem list for this visit: Palpitations (R00.2).'],
+      [50, 160, 'Street Address: 5676 Washington Ave, Round Rock, TX 78698'],
+      [50, 200, 'Kind regards,'], [50, 214, 'Dr. Tomas Virel'],
+    ];
+    const got = values(scan(letter));
+    expect(got['patient.address.line1']).toBe('5676 Washington Ave');
+    expect(got['patient.address.city']).toBe('Round Rock');
+  });
+
+  it('capitalises a practice name\'s first word OCR read small ("valley Physicians Group")', () => {
+    // The letterhead names the practice: the letterhead reader takes it as written.
+    const got = values(scan(form([]).map((p): Piece => (p[2] === 'Lakeside Family Clinic' ? [p[0], p[1], 'valley Physicians Group', p[3]] : p))));
+    expect(got['referringProvider.practice']).toBe('Valley Physicians Group');
+  });
+});

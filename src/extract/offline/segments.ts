@@ -101,6 +101,13 @@ function splitGlued(words: Word[]): void {
       i++;
       continue;
     }
+    // "SexM", "GenderFemale": a sex caption run into its value, the colon lost.
+    const x = /^(sex|gender)([MF]|Male|Female)$/i.exec(w.text);
+    if (x && /^[A-Z]/.test(x[2]!)) {
+      words.splice(i, 1, ...splitWord(w, x[1]!.length, `${x[1]!}:`, x[2]!));
+      i++;
+      continue;
+    }
     // "ConsultatiorChronic": OCR ran a label's last word, its colon lost, into the value.
     // Only a label word of five or more letters (one OCR edit at most) followed by a
     // capitalised word: "McDonald" or "LaToya" are names, not a label and a value.
@@ -185,9 +192,33 @@ export function buildPages(layout: DocumentLayout): PageInfo[] {
         lineNo++;
       }
     }
+    if (page.source === 'ocr') joinSplitLines(segments);
     pages.push({ pageNumber: page.pageNumber, width: page.width, height: page.height, source: page.source, segments });
   }
   return pages;
+}
+
+/**
+ * One line OCR gave as two whose boxes touch or overlap ("REFERRAL" and, a unit lower, "TO"):
+ * one segment again, so a caption is not read as two. The second piece runs on past the first's end.
+ */
+function joinSplitLines(segments: Segment[]): void {
+  for (let i = 0; i < segments.length; i++) {
+    const a = segments[i]!;
+    if (a.faxHeader) continue;
+    for (let j = 0; j < segments.length; j++) {
+      const b = segments[j]!;
+      if (i === j || b.faxHeader || b.bbox[0] < a.bbox[0]) continue;
+      const h = Math.min(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1]);
+      const dy = Math.min(a.bbox[3], b.bbox[3]) - Math.max(a.bbox[1], b.bbox[1]);
+      const gap = b.bbox[0] - a.bbox[2];
+      if (dy < 0.5 * h || gap > 0.3 * h || b.bbox[2] <= a.bbox[2]) continue;
+      segments[i] = makeSegment(a.id, a.page, a.line, [...a.words, ...b.words].sort((x, y) => x.bbox[0] - y.bbox[0]), false);
+      segments.splice(j, 1);
+      i = -1;
+      break;
+    }
+  }
 }
 
 /** Lines as plain text per page (for classification and narrative patterns). */
