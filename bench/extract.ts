@@ -41,8 +41,8 @@ const args = process.argv.slice(2);
 const corpusDir = path.resolve(args.find((a) => !a.startsWith('--')) ?? path.join(import.meta.dirname, '../../shared/corpus/dev'));
 const cacheDir = process.env.BENCH_LAYOUT_CACHE ?? path.join(import.meta.dirname, 'out/extract-layouts');
 const THRESHOLD = 0.95;
-/** Part of the decoded-layout cache key: bump when the decoder's output changes (r1: OCR'd lines read twice; r2: second reading cut on white, tall lines scaled less). */
-const DECODER_VERSION = 'r2';
+/** Part of the decoded-layout cache key: bump when the decoder's output changes (r1: OCR'd lines read twice; r2: second reading cut on white, tall lines scaled less; r3: lines the page reading missed read again). */
+const DECODER_VERSION = 'r3';
 const config = loadConfig({ ...process.env, OCR_WORKERS: process.env.OCR_WORKERS ?? '2' });
 
 interface Truth {

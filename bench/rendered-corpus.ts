@@ -18,8 +18,8 @@ import { RENDER_STYLES, renderPage, type RenderStyle } from '../src/extract/offl
 /** The generator's "today" for rendered sets: fixed, so cached layouts keep matching their truth. */
 export const RENDERED_TODAY = new Date('2026-11-01T00:00:00Z');
 
-/** Bump when the renderer or the decoder changes (5: OCR'd lines read twice; 6: second reading cut on white, tall lines scaled less), so cached layouts of the old rendering are not reused. */
-const RENDER_VERSION = 6;
+/** Bump when the renderer or the decoder changes (5: OCR'd lines read twice; 6: second reading cut on white, tall lines scaled less; 7: lines the page reading missed read again), so cached layouts of the old rendering are not reused. */
+const RENDER_VERSION = 7;
 
 export interface RenderedDoc {
   id: string;

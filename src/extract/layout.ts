@@ -17,6 +17,11 @@ export interface LayoutWord {
    * there. Absent when the line was not read twice.
    */
   reread?: string;
+  /**
+   * OCR pages only: the page reading missed this word's line; a reading of the line
+   * cut out alone found it (decode/unread-lines.ts). Read once, it has no `reread`.
+   */
+  recovered?: true;
 }
 
 export interface LayoutLine {

@@ -17,6 +17,7 @@ import type { DocumentLayout, LayoutPage, LayoutWord } from '../layout.ts';
 import { createOcrEngine, type OcrEngine, type OcrImage, type RecognizeOptions } from '../ocr/index.ts';
 import { recordingOcr } from '../../../test/helpers/fake-ocr.ts';
 import { decodeDocument, type DecodeOptions } from './index.ts';
+import { MAX_UNREAD_LINES } from './unread-lines.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../../test/fixtures/documents');
 const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(path.join(FIXTURES, name)));
@@ -125,8 +126,10 @@ describe('decodeDocument: every format', () => {
     // Rendered at about 300 dpi.
     expect(pageCalls(ocr)[0]!.image.dpi).toBe(300);
     // Every line with text read a second time, cut out at twice the scale (body text) or less (the title).
-    const lines = layout.pages[0]!.blocks.flatMap((b) => b.lines).filter((l) => /[\p{L}\p{N}]/u.test(l.text));
-    expect(lineCalls(ocr)).toHaveLength(lines.length);
+    // (A line the page reading missed is read once more, alone: decode/unread-lines.ts.)
+    const lines = layout.pages[0]!.blocks.flatMap((b) => b.lines).filter((l) => /[\p{L}\p{N}]/u.test(l.text) && l.words.some((w) => !w.recovered));
+    expect(lineCalls(ocr).length).toBeGreaterThanOrEqual(lines.length);
+    expect(lineCalls(ocr).length).toBeLessThanOrEqual(lines.length + MAX_UNREAD_LINES);
     expect(lineCalls(ocr).every((c) => c.image.dpi >= 150 && c.image.dpi <= 600 && c.image.height < pageCalls(ocr)[0]!.image.height / 4)).toBe(true);
     expect(lineCalls(ocr).filter((c) => c.image.dpi === 600).length).toBeGreaterThan(lines.length / 2);
     expectBoxesInside(layout);
@@ -147,8 +150,9 @@ describe('decodeDocument: every format', () => {
     }
     expect(hasWord(layout.pages[1]!, 'Carter')).toBe(true);
     expect(hasWord(layout.pages[0]!, 'Carter')).toBe(false);
-    // Every word of a text line carries its second reading; on a clean fine fax nearly all agree.
-    const words = layout.pages.flatMap(pageWords).filter((w) => /[\p{L}\p{N}]/u.test(w.text));
+    // Every word the page reading found carries its second reading; on a clean fine fax nearly all agree.
+    // (A word it missed, read once more alone, is marked recovered instead: decode/unread-lines.ts.)
+    const words = layout.pages.flatMap(pageWords).filter((w) => /[\p{L}\p{N}]/u.test(w.text) && !w.recovered);
     expect(words.every((w) => typeof w.reread === 'string')).toBe(true);
     expect(words.filter((w) => norm(w.reread!) === norm(w.text)).length / words.length).toBeGreaterThan(0.85);
     expect(pageCalls(ocr)).toHaveLength(2);

@@ -11,7 +11,7 @@
 import { IntakeError, coerceError, type ErrorCode } from '../../core/errors.ts';
 import { detectFormat } from '../detect-format.ts';
 import type { DocumentFormat, DocumentLayout, LayoutPage, LayoutWord } from '../layout.ts';
-import type { OcrEngine } from '../ocr/types.ts';
+import type { OcrEngine, OcrWord } from '../ocr/types.ts';
 import { decodeImage } from './image.ts';
 import { buildBlocks } from './layout-builder.ts';
 import { mapLimit, withPageTimeout, type DecodeOptions } from './limits.ts';
@@ -21,6 +21,7 @@ import { DEFAULT_CLEANUP, cleanupForOcr, type CleanupChoices } from './preproces
 import { DEFAULT_PREPARE, isBlank, prepareForOcr, type GrayRaster, type PrepareChoices, type RasterKind } from './raster.ts';
 import { median } from './median.ts';
 import { rereadPage } from './reread.ts';
+import { readUnreadLines } from './unread-lines.ts';
 import { decodeTiffPage, readTiffPages } from './tiff.ts';
 
 export { decodeOptionsFromConfig, type DecodeOptions } from './limits.ts';
@@ -143,14 +144,21 @@ async function recognizePage(
     const textHeight = median(ocrWords.filter((w) => /[\p{L}\p{N}]/u.test(w.text)).map((w) => w.bbox[3] - w.bbox[1]));
     if (textHeight > 0) ocrWords = applyCheckboxes(ocrWords, findCheckboxes(prepared.image, textHeight));
   }
+  // Lines the page reading missed (no word covers their ink), read again one by one.
+  let recovered: OcrWord[] = [];
+  if (ctx.reread) {
+    const textHeight = median(ocrWords.filter((w) => /[\p{L}\p{N}]/u.test(w.text)).map((w) => w.bbox[3] - w.bbox[1]));
+    recovered = await withPageTimeout(readUnreadLines(prepared.image, ocrWords, textHeight, ctx.ocr, { timeoutMs: ctx.options.pageTimeoutMs }), ctx.options.pageTimeoutMs, pageNumber);
+  }
   const words: LayoutWord[] = [];
-  for (const w of ocrWords) {
+  for (const w of [...ocrWords, ...recovered]) {
     // Table rules and speckle come out as low-confidence punctuation: drop them.
     if (!/[\p{L}\p{N}]/u.test(w.text) && w.confidence < 0.5) continue;
     words.push({
       text: w.text,
       bbox: [w.bbox[0] * prepared.scaleX, w.bbox[1] * prepared.scaleY, w.bbox[2] * prepared.scaleX, w.bbox[3] * prepared.scaleY],
       confidence: w.confidence,
+      ...('recovered' in w ? { recovered: true as const } : {}),
     });
   }
   const page: LayoutPage = { pageNumber, width, height, source: 'ocr', blocks: buildBlocks(words) };

@@ -37,7 +37,7 @@ export async function rereadPage(
   ocr: OcrEngine,
   options: { timeoutMs?: number } = {},
 ): Promise<RereadStats> {
-  const lines = page.blocks.flatMap((b) => b.lines).filter((l) => READABLE.test(l.text));
+  const lines = page.blocks.flatMap((b) => b.lines).filter((l) => READABLE.test(l.text) && l.words.some((w) => !w.recovered));
   const stats: RereadStats = { lines: lines.length, words: 0, disagreements: 0 };
   const bodyHeight = median(lines.map((l) => (l.bbox[3] - l.bbox[1]) / scale.scaleY));
   const crops = await Promise.all(lines.map((line) => cutLine(image, toPixels(line.bbox, scale), bodyHeight)));
@@ -58,6 +58,8 @@ export async function rereadPage(
         bbox: [w.bbox[0] / k + crop.x0, w.bbox[1] / k + crop.y0, w.bbox[2] / k + crop.x0, w.bbox[3] / k + crop.y0] as OcrWord['bbox'],
       }));
       for (const word of line.words) {
+        // A recovered word is read once only: a second reading of the same cut-out would not be a second opinion.
+        if (word.recovered) continue;
         word.reread = textInside(mapped, toPixels(word.bbox, scale));
         stats.words += 1;
         if (word.reread !== word.text) stats.disagreements += 1;
@@ -99,7 +101,7 @@ export const REREAD_PAD = 0.3;
  * text (a letterhead, a title) less, down to half, so every line reaches the engine at
  * about the same height: letterhead lines scaled 2x read differently four times in five.
  */
-async function cutLine(image: OcrImage, px: BBox, bodyHeight: number): Promise<{ image: OcrImage; x0: number; y0: number; scale: number } | null> {
+export async function cutLine(image: OcrImage, px: BBox, bodyHeight: number): Promise<{ image: OcrImage; x0: number; y0: number; scale: number } | null> {
   const h = px[3] - px[1];
   const x0 = Math.max(0, Math.floor(px[0] - h));
   const y0 = Math.max(0, Math.floor(px[1] - h / 2));

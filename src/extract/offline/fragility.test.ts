@@ -279,3 +279,32 @@ describe('generator variations', () => {
     expect(confidentDigitSlips.length).toBeGreaterThan(0);
   });
 });
+
+describe('values from a line the page reading missed', () => {
+  it('holds a value read from a recovered line (read once, alone), not the same value read with the page', () => {
+    const pieces: Piece[] = [
+      [50, 40, 'Lakeside Family Clinic', 14],
+      [50, 62, 'REFERRAL FORM', 13],
+      [60, 108, 'Patient Name: Quill, Harriet'], [60, 123, 'DOB: 02/11/1958'],
+      [60, 168, 'Referring Physician: Tomas Virel, MD'],
+      [60, 218, 'Reason for Referral: Recurrent kidney stones'],
+      [60, 240, 'Diagnosis: N20.0'],
+    ];
+    const layout = (recovered: boolean) => {
+      const l = makeLayout([page(pieces, 'ocr')], 'tiff');
+      readTwice(l.pages);
+      for (const w of l.pages[0]!.blocks.flatMap((b) => b.lines.flatMap((x) => x.words))) {
+        if (recovered && w.text === 'N20.0') {
+          w.recovered = true;
+          delete w.reread;
+        }
+      }
+      return extractOffline(l, { reviewThreshold: 0.95, today });
+    };
+    const read = layout(false).fields['referral.diagnosisCodes']!;
+    const recovered = layout(true).fields['referral.diagnosisCodes']!;
+    expect(recovered.value).toEqual(['N20.0']);
+    expect(recovered.confidence).toBeLessThanOrEqual(0.9);
+    expect(read.confidence).toBeGreaterThan(0.9);
+  });
+});

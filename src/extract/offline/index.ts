@@ -6,7 +6,7 @@
  */
 import { FIELD_KEYS, type FieldKey } from '../fields.ts';
 import { reviewGate, type ExtractedFields, type Extraction } from '../extraction.ts';
-import type { DocumentLayout } from '../layout.ts';
+import type { DocumentLayout, LayoutPage } from '../layout.ts';
 import { isCommonIcd10, normalizeState, stateForZip, validateFieldValue } from '../normalize/index.ts';
 import { icd10Description, lookAlikeCodes } from '../normalize/icd10.ts';
 import { calibratedConfidence } from './calibration.ts';
@@ -284,6 +284,11 @@ function mergeCodes(cands: Candidate[]): Candidate[] {
   return [merged, ...cands.filter((c) => c.offPage)];
 }
 
+/** Whether a word under the box was recovered (decode/unread-lines.ts): no second reading vouches for it. */
+function recoveredUnder(page: LayoutPage | undefined, bbox: readonly number[]): boolean {
+  return page?.source === 'ocr' && page.blocks.some((b) => b.lines.some((l) => l.words.some((w) => w.recovered === true && boxesOverlap(w.bbox, bbox))));
+}
+
 export function extractOffline(layout: DocumentLayout, options: OfflineOptions): Extraction {
   const today = options.today ?? new Date();
   const { cls, chosen, unread, unreadKeys } = offlineChosen(layout, today);
@@ -294,7 +299,9 @@ export function extractOffline(layout: DocumentLayout, options: OfflineOptions):
     if (!ch) continue;
     const c = ch.candidate;
     const f = facts.get(c.page);
-    const confidence = Math.min(calibratedConfidence(key, ch), f ? fragilityCap(key, ch, f) : 1);
+    let confidence = Math.min(calibratedConfidence(key, ch), f ? fragilityCap(key, ch, f) : 1);
+    // Read from a line the page reading missed, cut out and read once alone: a person confirms it.
+    if (recoveredUnder(layout.pages.find((p) => p.pageNumber === c.page), c.bbox)) confidence = Math.min(confidence, FRAGILE_CAP);
     fields[key] = { value: c.value, confidence: round(confidence), page: c.page, bbox: c.bbox.map(round) as typeof c.bbox };
   }
   let { needsReview: review, gate } = reviewGate(cls.documentType, cls.confidence, fields, options.reviewThreshold, DOCUMENT_FIELD_FLOOR);
