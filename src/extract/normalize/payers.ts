@@ -43,6 +43,12 @@ function distance(a: string, b: string, max: number): number {
   return prev[b.length]!;
 }
 
+/** Whether the name is a listed payer's, case aside. */
+export function isListedPayer(text: string): boolean {
+  const low = text.trim().toLowerCase();
+  return COMMON_PAYERS.some((p) => p.toLowerCase() === low);
+}
+
 /**
  * The listed payer a read name is an OCR slip of, or null: one edit (two in a
  * name of 14 letters or more), ignoring case, and no other listed payer as close.

@@ -308,3 +308,41 @@ describe('values from a line the page reading missed', () => {
     expect(read.confidence).toBeGreaterThan(0.9);
   });
 });
+
+describe('free text OCR was unsure of', () => {
+  const pieces = (specialty: string, payer: string, reason: string): Piece[] => [
+    [50, 40, 'Lakeside Family Clinic', 14],
+    [50, 62, 'REFERRAL FORM', 13],
+    [60, 108, 'Patient Name: Quill, Harriet'], [60, 123, 'DOB: 02/11/1958'],
+    [60, 138, `Insurance: ${payer}`],
+    [60, 168, 'Referring Physician: Tomas Virel, MD'],
+    [60, 198, `Specialty: ${specialty}`],
+    [60, 218, `Reason for Referral: ${reason}`],
+  ];
+  /** OCR'd at 0.96, the words in `unsure` at 0.45; read twice alike except the words in `differ`. */
+  function read(p: Piece[], unsure: string[], differ: string[] = []) {
+    const l = makeLayout([page(p, 'ocr')], 'tiff');
+    readTwice(l.pages, (t) => (differ.includes(t) ? `${t}x` : t));
+    for (const w of l.pages[0]!.blocks.flatMap((b) => b.lines.flatMap((x) => x.words))) if (unsure.includes(w.text)) w.confidence = 0.45;
+    return extractOffline(l, { reviewThreshold: 0.95, today }).fields;
+  }
+
+  it('holds a specialty or payer off its list that OCR was unsure of, not a listed one read as unsurely', () => {
+    const off = read(pieces('Newology', 'Unitedtcaltheare', 'Chronic migraine'), ['Newology', 'Unitedtcaltheare']);
+    expect(off['referral.specialty']!.value).toBe('Newology');
+    expect(off['referral.specialty']!.confidence).toBeLessThan(0.95);
+    expect(off['insurance.payer']!.confidence).toBeLessThan(0.95);
+    const listed = read(pieces('Neurology', 'Aetna', 'Chronic migraine'), ['Neurology', 'Aetna']);
+    expect(listed['referral.specialty']!.value).toBe('Neurology');
+    expect(listed['referral.specialty']!.confidence).toBeGreaterThan(0.9);
+    expect(listed['insurance.payer']!.confidence).toBeGreaterThan(0.9);
+  });
+
+  it('holds a reason whose unsure word the second reading saw otherwise', () => {
+    const reason = 'Palpitations and abnormal ECG';
+    const garbled = read(pieces('Cardiology', 'Aetna', reason), ['Palpitations'], ['Palpitations']);
+    expect(garbled['referral.reason']!.confidence).toBeLessThanOrEqual(0.9);
+    const agreed = read(pieces('Cardiology', 'Aetna', reason), ['Palpitations']);
+    expect(agreed['referral.reason']!.confidence).toBeGreaterThan(0.9);
+  });
+});

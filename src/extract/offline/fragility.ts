@@ -10,6 +10,7 @@
 import type { FieldKey } from '../fields.ts';
 import { icd10Description } from '../normalize/icd10.ts';
 import { lookAlikeName } from '../normalize/name-lexicon.ts';
+import { isListedPayer } from '../normalize/payers.ts';
 import { findSpecialty } from '../normalize/specialty.ts';
 import { samePlace, type Candidate } from './candidates.ts';
 import type { Chosen } from './confidence.ts';
@@ -121,6 +122,11 @@ export function pageFacts(page: PageInfo): PageFacts {
   return { ocr, urgencyOptions: options.size, urgencyMarkInText: markInText, specialties: specialties.size, boxedSpecialties: boxedSpecialties.size, urgencyAllEmpty: ocr && urgencyBoxesEmpty(page) };
 }
 
+/** A specialty named as its list names it ("Neurology", "Gastroenterology"), case aside. */
+function listedSpecialty(value: string): boolean {
+  return findSpecialty(value)?.value.toLowerCase() === value.trim().toLowerCase();
+}
+
 /** Agreeing readings from different places in the document (not the same words read twice). */
 export function independentReadings(chosen: Chosen): number {
   const places: Candidate[] = [];
@@ -179,6 +185,15 @@ export function fragilityCap(key: FieldKey, chosen: Chosen, facts: PageFacts): n
   // A name no list knows, one look-alike slip from a name it knows ("Wel" / "Wei", "lan" / "Ian"):
   // both readings of a line can make the same slip, so agreement does not settle it.
   if (facts.ocr && NAME_KEYS.has(key) && String(c.value).split(/[\s-]+/).some((part) => lookAlikeName(part) !== null)) cap = Math.min(cap, FRAGILE_CAP);
+  // A name off its list (a specialty, a payer) with a word OCR was unsure of is garbled about
+  // half the time even when both readings agree ("Newology", "Unitedtcaltheare"; rendered sets:
+  // specialties 3 of 7 right), where listed names read as unsurely are right.
+  if (facts.ocr && c.ocr < 0.7 && typeof c.value === 'string' && ((key === 'referral.specialty' && !listedSpecialty(c.value)) || (key === 'insurance.payer' && !isListedPayer(c.value)))) {
+    cap = Math.min(cap, FRAGILE_CAP);
+  }
+  // A reason whose weakest word OCR scored under 0.5, read otherwise the second time, is as often
+  // garbled as not ("Palproat tons god abnorual £CG"; training's bucket 2 of 4 right): a person reads it.
+  if (facts.ocr && key === 'referral.reason' && chosen.reread === 'differ' && c.ocr < 0.5) cap = Math.min(cap, FRAGILE_CAP);
   if (facts.ocr && !corroborated && !verified) {
     if (IDENTITY.has(key)) cap = Math.min(cap, FRAGILE_CAP);
     else if (DIGITS.has(key) && (c.ocr < 0.97 || c.repairs > 0)) cap = Math.min(cap, FRAGILE_CAP);

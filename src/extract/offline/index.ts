@@ -167,7 +167,7 @@ export function offlineChosen(layout: DocumentLayout, today: Date): { cls: Class
   }
   // "Fort worth", "Deborah white": on an OCR'd page a small first letter of a same-shape pair
   // (c/C, o/O, s/S, w/W ...) inside a capitalised name is its capital read small, whichever reader took it.
-  for (const k of ['patient.address.city', 'referringProvider.name', 'referringProvider.practice', 'insurance.payer'] as const) {
+  for (const k of ['patient.address.city', 'referringProvider.name', 'referringProvider.practice', 'insurance.payer', 'referral.specialty'] as const) {
     const c = chosen[k]?.candidate;
     if (c && typeof c.value === 'string' && allPages.find((p) => p.pageNumber === c.page)?.source === 'ocr') c.value = capitaliseCaseSlips(c.value);
   }

@@ -827,6 +827,10 @@ describe('OCR splits and joins', () => {
     expect(got['patient.address.city']).toBe('Round Rock');
   });
 
+  it('capitalises a specialty\'s word OCR read small ("Heart & vascular")', () => {
+    expect(values(scan(form([[60, 240, 'Specialty: Heart & vascular']])))['referral.specialty']).toBe('Heart & Vascular');
+  });
+
   it('capitalises a practice name\'s first word OCR read small ("valley Physicians Group")', () => {
     // The letterhead names the practice: the letterhead reader takes it as written.
     const got = values(scan(form([]).map((p): Piece => (p[2] === 'Lakeside Family Clinic' ? [p[0], p[1], 'valley Physicians Group', p[3]] : p))));
