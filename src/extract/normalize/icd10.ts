@@ -110,9 +110,9 @@ export function suggestIcd10(code: string): string[] {
   return out;
 }
 
-/** Letters a category letter is misread as, by OCR: "$83.241A" (S), "247.1" (Z), "796.641" (Z or T). */
+/** Letters a category letter is misread as, by OCR: "$83.241A" (S), "247.1" (Z), "796.641" (Z or T), "]32.9" (J). */
 const LETTER_LOOKALIKES: Record<string, readonly string[]> = {
-  $: ['S'], '£': ['E'], '5': ['S'], '2': ['Z'], '7': ['Z', 'T'], '8': ['B', 'S'], '1': ['I', 'L'], '0': ['O', 'D', 'Q'], '6': ['G'], '4': ['A'],
+  $: ['S'], '£': ['E'], ']': ['J'], '|': ['I', 'J', 'L'], '5': ['S'], '2': ['Z'], '7': ['Z', 'T'], '8': ['B', 'S'], '1': ['I', 'L'], '0': ['O', 'D', 'Q'], '6': ['G'], '4': ['A'],
 };
 
 /**
@@ -122,7 +122,7 @@ const LETTER_LOOKALIKES: Record<string, readonly string[]> = {
  * where a code is expected (under a diagnosis label): a bare number elsewhere is not a code.
  */
 export function repairCategoryLetter(raw: string): { code: string; doubt: number } | null {
-  const m = /^([0-9$£])([0-9])([0-9A-Z])\.([0-9A-Z]{1,4})$/.exec(raw.toUpperCase());
+  const m = /^([0-9$£\]|])([0-9])([0-9A-Z])\.([0-9A-Z]{1,4})$/.exec(raw.toUpperCase());
   if (!m) return null;
   const letters = LETTER_LOOKALIKES[m[1]!] ?? [];
   const codes = letters.map((l) => `${l}${m[2]}${m[3]}.${m[4]}`).filter((c) => isIcd10Format(c));

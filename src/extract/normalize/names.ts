@@ -90,7 +90,8 @@ function parseNatural(wordsIn: string[]): PersonName | null {
 
 /** "Dr. Sarah L. Montoya, MD, FACP" → "Sarah Montoya" (middle initials dropped). */
 export function normalizeProviderName(raw: string): string | null {
-  const text = raw.replace(/\s+/g, ' ').trim();
+  // "Di. Elizabeth Okafor", "Or. ...": OCR's look-alikes of the title "Dr." before a first and last name.
+  const text = raw.replace(/\s+/g, ' ').trim().replace(/^(D[il1]|[O0]r|Dt)\. (?=\S+ \S)/, '');
   const parts = text.split(',').map((p) => p.trim()).filter(Boolean);
   // Drop trailing credential groups: "Montoya, MD, FACP".
   while (parts.length > 1 && splitWords(parts[parts.length - 1]!).every(isCredential)) parts.pop();

@@ -60,6 +60,12 @@ describe('names with a credential-like family name', () => {
     expect(normalizeProviderName('Sarah Montoya DO')).toBe('Sarah Montoya');
     expect(normalizeProviderName('Sarah Montoya M.D.')).toBe('Sarah Montoya');
   });
+
+  it('drops OCR\'s look-alikes of the title "Dr." before a first and last name, not a name of two words', () => {
+    expect(normalizeProviderName('Di. Elizabeth Okafor')).toBe('Elizabeth Okafor');
+    expect(normalizeProviderName('Or. Elizabeth Okafor, MD')).toBe('Elizabeth Okafor');
+    expect(normalizeProviderName('Di Okafor')).toBe('Di Okafor');
+  });
 });
 
 describe('ICD-10-CM', () => {

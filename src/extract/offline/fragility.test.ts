@@ -346,3 +346,23 @@ describe('free text OCR was unsure of', () => {
     expect(agreed['referral.reason']!.confidence).toBeGreaterThan(0.9);
   });
 });
+
+describe('a specialty row of two boxed options', () => {
+  it('holds a specialty read from a row of boxes whose checked option OCR could not name', () => {
+    const pieces: Piece[] = [
+      [50, 40, 'Lakeside Family Clinic', 14],
+      [60, 108, 'Patient Name: Quill, Harriet'], [60, 123, 'DOB: 02/11/1958'],
+      [60, 168, 'Referring Physician: Tomas Virel, MD'],
+      // The first box read "[ 1]", the checked one's option cut at the page edge.
+      [60, 198, 'Department......... [ 1] Endocrinology, [ ] Physical Therapy, ☒ Otolaryr'],
+      [60, 218, 'Reason for Referral: Chronic sinusitis'],
+    ];
+    const l = makeLayout([page(pieces, 'ocr')], 'tiff');
+    readTwice(l.pages);
+    const got = extractOffline(l, { reviewThreshold: 0.95, today });
+    // Read (wrongly) from the text beside the boxes, it must not pass the gate.
+    expect(got.fields['referral.specialty']!.value).toBe('Endocrinology');
+    expect(got.fields['referral.specialty']!.confidence).toBeLessThan(0.95);
+    expect(got.needsReview).toBe(true);
+  });
+});

@@ -171,8 +171,9 @@ export function fragilityCap(key: FieldKey, chosen: Chosen, facts: PageFacts): n
     if (facts.ocr && !(verified && (c.method === 'checklist' || c.marks === 'agree'))) cap = Math.min(cap, FRAGILE_CAP);
     else if (!facts.ocr && !facts.urgencyMarkInText && c.method !== 'checklist') cap = Math.min(cap, UNREADABLE_CAP);
   }
-  // A specialty checklist: OCR'd box glyphs are guesses; in a text layer only a written mark counts.
-  if (key === 'referral.specialty' && facts.specialties >= 3 && !corroborated && ((facts.ocr && !verified) || c.method !== 'checklist')) cap = Math.min(cap, FRAGILE_CAP);
+  // A specialty checklist (three named, or two behind boxes: "[ ] Endocrinology, ☒ Otolaryr"): OCR'd box
+  // glyphs are guesses; in a text layer only a written mark counts.
+  if (key === 'referral.specialty' && (facts.specialties >= 3 || facts.boxedSpecialties >= 2) && !corroborated && ((facts.ocr && !verified) || c.method !== 'checklist')) cap = Math.min(cap, FRAGILE_CAP);
   // A sex read from OCR'd boxes is a glyph guess like any other checkbox.
   if (key === 'patient.sex' && c.method === 'checklist' && facts.ocr && !corroborated && !verified) cap = Math.min(cap, FRAGILE_CAP);
   // A digit string OCR itself was unsure of (under 0.8) is right about nine times in ten even

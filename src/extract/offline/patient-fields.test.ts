@@ -189,6 +189,12 @@ describe('sex', () => {
     expect(value('patient.sex', words('M, DOB 1/2/1960'))).toEqual([['patient.sex', 'M']]);
   });
 
+  it('reads no value from both options behind boxes OCR read as a digit or a bar ("| 1 Male Female"), but an age before a sex', () => {
+    expect(value('patient.sex', words('| 1 Male Female'))).toEqual([]);
+    expect(value('patient.sex', words('1 M F'))).toEqual([]);
+    expect(value('patient.sex', words('62 F'))).toEqual([['patient.sex', 'F']]);
+  });
+
   it('reads boxes run into their letter and into the label ("Genderx]M [JF", "[IM XF")', () => {
     const pageOf = (text: string) => buildPages(makeLayout([pageWith([[60, 100, text]])], 'pdf'))[0]!;
     const sex = (text: string) => readChecklists(pageOf(text), false).find((c) => c.key === 'patient.sex')?.value;

@@ -306,6 +306,15 @@ describe('diagnosis codes', () => {
     // ICD-9 codes have the same shape: an unlisted guess is not a reading.
     expect(repairCategoryLetter('401.9')).toBeNull();
     expect(repairCategoryLetter('M54.50')).toBeNull();
+    // A J read as a bracket or a bar: "]32.9", "|32.9".
+    expect(repairCategoryLetter(']32.9')?.code).toBe('J32.9');
+    expect(repairCategoryLetter('|32.9')?.code).toBe('J32.9');
+    expect(values(scan(form([[60, 236, 'Diagnosis: ]32.9']])))['referral.diagnosisCodes']).toEqual(['J32.9']);
+  });
+
+  it('reads a phone number run into the end of its label ("Phone #:(737)300-9124")', () => {
+    const v = values(scan(form([[60, 182, 'NPI #: 1234567893 Phone #:(737)300-9124']])));
+    expect(v['referringProvider.phone']).toBe('7373009124');
   });
 
   it('reads split, dotless and misread codes under a diagnosis label, and a listed code in brackets in prose', () => {

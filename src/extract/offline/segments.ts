@@ -125,6 +125,13 @@ function splitGlued(words: Word[]): void {
       i++;
       continue;
     }
+    // "#:(737)300-9124": the end of a label ("Phone #:") run into its number.
+    const h = /^(#:?)([(\d][\d()./ -]{6,})$/.exec(w.text);
+    if (h) {
+      words.splice(i, 1, ...splitWord(w, h[1]!.length, h[1]!, h[2]!));
+      i++;
+      continue;
+    }
     const m = /^([A-Za-z][A-Za-z.#/ ]{1,24}(?:\(s\))?[:#])([^:]+)$/.exec(w.text);
     if (!m || /^https?/i.test(w.text) || /^\d/.test(m[1]!)) continue;
     words.splice(i, 1, ...splitWord(w, m[1]!.length, m[1]!, m[2]!));
