@@ -366,3 +366,25 @@ describe('a specialty row of two boxed options', () => {
     expect(got.needsReview).toBe(true);
   });
 });
+
+describe('identifiers whose letters end in a digit look-alike', () => {
+  const pieces = (mrn: string): Piece[] => [
+    [50, 40, 'Lakeside Family Clinic', 14],
+    [60, 108, 'Patient Name: Quill, Harriet'], [60, 123, 'DOB: 02/11/1958'], [60, 138, `MRN: ${mrn}`],
+    [60, 168, 'Referring Physician: Tomas Virel, MD'],
+    [60, 218, 'Reason for Referral: Recurrent kidney stones'],
+  ];
+  const mrn = (value: string, ocr = true) => {
+    const l = makeLayout([page(pieces(value), ocr ? 'ocr' : 'text')], ocr ? 'tiff' : 'pdf');
+    if (ocr) readTwice(l.pages);
+    return extractOffline(l, { reviewThreshold: 0.95, today }).fields['patient.mrn']!;
+  };
+
+  it('holds an OCR\'d "AB570472" (A8570472?) read twice alike, not "A8570472", "AK570472" or a text layer\'s', () => {
+    expect(mrn('AB570472').value).toBe('AB570472');
+    expect(mrn('AB570472').confidence).toBeLessThanOrEqual(0.9);
+    expect(mrn('A8570472').confidence).toBeGreaterThanOrEqual(0.95);
+    expect(mrn('AK570472').confidence).toBeGreaterThanOrEqual(0.95);
+    expect(mrn('AB570472', false).confidence).toBeGreaterThanOrEqual(0.95);
+  });
+});
