@@ -321,7 +321,9 @@ export function matchLabelAt(words: readonly Word[], i: number): LabelMatch | nu
     const last = words[end - 1]!;
     // OCR often reads a colon as a semicolon ("Provider; Dr. ...").
     const next = words[end]?.text ?? '';
-    const colon = /[:;]$|[._…]{3,}$/.test(last.text) || /^([:;]|[._…]{3,})/.test(next) || COLON_SPECK.test(next);
+    // The second reading saw a colon where the first saw a stop or nothing ("Company." / "Company:").
+    const colon = /[:;]$|[._…]{3,}$/.test(last.text) || /^([:;]|[._…]{3,})/.test(next) || COLON_SPECK.test(next)
+      || (/[\p{L}.,]$/u.test(last.text) && /:$/.test(last.reread?.trim() ?? ''));
     const m: LabelMatch = { def, start: i, end, colon, fuzzy };
     // Longest label first, but an exactly read label beats a loosely read one of as many words.
     const weight = def.words.length - (loose ? 0.5 : 0);

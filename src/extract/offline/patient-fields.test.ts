@@ -634,3 +634,22 @@ describe('a stop word behind a speck', () => {
     expect(got).toEqual({ 'patient.firstName': 'Amanda', 'patient.lastName': 'Perez' });
   });
 });
+
+describe('a colon only the second reading saw', () => {
+  it('reads a mid-line label whose colon OCR read as a stop, when the second reading saw the colon ("Insurance Company. WellCare")', () => {
+    const pieces: Piece[] = [
+      [43, 44, 'Outgoing Referral', 11],
+      [43, 83, 'Pt: Martinez, Donald'], [43, 96, 'DOB: 01/13/1978'],
+      [43, 134, 'MR #: 16328177 Insurance Company. WellCare'],
+      [43, 160, 'Referring Physician: Paul Thompson'],
+      [43, 225, 'Chief Complaint: Plantar fasciitis, left heel pain'],
+    ];
+    const payer = (second: (t: string) => string) => {
+      const layout = makeLayout([piecesPage(1, pieces, { source: 'ocr', ocrConfidence: 0.95 })], 'tiff');
+      readTwice(layout.pages, second);
+      return extractOffline(layout, { reviewThreshold: 0.95, today }).fields['insurance.payer']?.value;
+    };
+    expect(payer((t) => (t === 'Company.' ? 'Company:' : t))).toBe('WellCare');
+    expect(payer((t) => t)).toBeUndefined();
+  });
+});
