@@ -123,6 +123,11 @@ async function decodeSingleImage(bytes: Uint8Array, ctx: PageContext): Promise<L
   return recognizePage(raster, 'photo', 1, (raster.width / raster.dpiX) * 72, (raster.height / raster.dpiY) * 72, ctx);
 }
 
+/** Median height of the words with a letter or digit: the page's body text size, in pixels. */
+function bodyTextHeight(words: readonly OcrWord[]): number {
+  return median(words.filter((w) => /[\p{L}\p{N}]/u.test(w.text)).map((w) => w.bbox[3] - w.bbox[1]));
+}
+
 async function recognizePage(
   raster: GrayRaster,
   kind: RasterKind,
@@ -141,14 +146,13 @@ async function recognizePage(
   let ocrWords = result.words;
   // Not on standard 204x98 faxes: stretched glyphs there pass for boxes.
   if (ctx.cleanup.checkboxes && (kind === 'photo' || Math.min(raster.dpiX, raster.dpiY) >= 150)) {
-    const textHeight = median(ocrWords.filter((w) => /[\p{L}\p{N}]/u.test(w.text)).map((w) => w.bbox[3] - w.bbox[1]));
+    const textHeight = bodyTextHeight(ocrWords);
     if (textHeight > 0) ocrWords = applyCheckboxes(ocrWords, findCheckboxes(prepared.image, textHeight));
   }
   // Lines the page reading missed (no word covers their ink), read again one by one.
   let recovered: OcrWord[] = [];
   if (ctx.reread) {
-    const textHeight = median(ocrWords.filter((w) => /[\p{L}\p{N}]/u.test(w.text)).map((w) => w.bbox[3] - w.bbox[1]));
-    recovered = await withPageTimeout(readUnreadLines(prepared.image, ocrWords, textHeight, ctx.ocr, { timeoutMs: ctx.options.pageTimeoutMs }), ctx.options.pageTimeoutMs, pageNumber);
+    recovered = await withPageTimeout(readUnreadLines(prepared.image, ocrWords, bodyTextHeight(ocrWords), ctx.ocr, { timeoutMs: ctx.options.pageTimeoutMs }), ctx.options.pageTimeoutMs, pageNumber);
   }
   const words: LayoutWord[] = [];
   for (const w of [...ocrWords, ...recovered]) {
