@@ -129,6 +129,19 @@ function resolve(slot: Slot, section: Section | null, occ: Occurrence, page: Pag
   }
 }
 
+/**
+ * The line carries on a sentence of the line just above it ("... Diagnoses pertinent to this" over
+ * "request include ..."): a long line of prose in the same column that breaks off mid-sentence.
+ * Its first word, whatever label it spells, is prose.
+ */
+function continuesSentence(seg: Segment, page: PageInfo): boolean {
+  const h = lineHeight(seg);
+  const above = page.segments.find((s) => s !== seg && !s.faxHeader && Math.abs(s.bbox[0] - seg.bbox[0]) <= h &&
+    s.bbox[3] <= seg.bbox[1] + h * 0.3 && seg.bbox[1] - s.bbox[3] < h * 0.9 && s.words.length >= 6);
+  // Prose: no "Label:" in it, and it breaks off mid-sentence, after a small word or a comma.
+  return above !== undefined && !above.words.some((w) => /:$/.test(w.text)) && /(^|\s)[a-z]+,?$/.test(above.text);
+}
+
 function findOccurrences(page: PageInfo): Occurrence[] {
   const out: Occurrence[] = [];
   // Where lines open with "Label:": a form's column of labels (found when first needed: rarely).
@@ -156,11 +169,11 @@ function findOccurrences(page: PageInfo): Occurrence[] {
         if (!ok && i === 0 && slotKey === 'insurance.payer' && !labelOnly && /^[A-Z][A-Za-z&'’.-]+$/.test(ws[m.end]!.text) && !matchLabelAt(ws, m.end)) ok = true;
         // "Consult Gastroenterology", "Practice Westlake Family Medicine": a one-word label starting its line,
         // without a colon, before the whole rest of the line reads as that label's kind of value.
-        if (!ok && i === 0 && !labelOnly && colonlessValueFits(slotKey, m.def.words, ws.slice(m.end))) ok = true;
+        if (!ok && i === 0 && !labelOnly && colonlessValueFits(slotKey, m.def.words, ws.slice(m.end)) && !continuesSentence(seg, page)) ok = true;
         // "Reason Iron deficiency anemia": a reason label without its colon, opening a line in a
         // column of lines that open with "Label:", before text that is no label.
         if (!ok && i === 0 && !labelOnly && !m.fuzzy && slotKey === 'referral.reason' && !matchLabelAt(ws, m.end) && /^[A-Za-z]{3}/.test(ws[m.end]!.text) &&
-          labelColumnAt(seg.bbox[0])) ok = true;
+          labelColumnAt(seg.bbox[0]) && !continuesSentence(seg, page)) ok = true;
         // "Westside Medical Group 1740408947": a capitalised word before an inline "Group" makes it part of a name.
         const inName = slotKey === 'insurance.groupNumber' && i > 0 && /^[A-Z][a-z]+$/.test(ws[i - 1]!.text) && /^group$/i.test(ws[i]!.text);
         if (!ok && !atStart && !labelOnly && m.def.specific && INLINE_OK.has(slotKey) && m.def.words.join(' ').length >= 3 &&

@@ -339,6 +339,9 @@ export function readNarrative(page: PageInfo, today: Date, offPage: boolean): Ca
     .map((w) => {
       const m = /^[(\[]?([A-TV-Z][0-9][0-9A-Z]\.[0-9A-Z]{1,4})(?=$|[)\],;:.\-–])/.exec(w.text);
       if (m) return { ...w, text: m[1]! };
+      // A bracket of speckle after the category letter ("(J]32.9)."), when the code without it is listed.
+      const s = /^[(\[]?([A-TV-Z])[\]|]([0-9][0-9A-Z]\.[0-9A-Z]{1,4})(?=$|[)\],;:.\-–])/.exec(w.text);
+      if (s && isCommonIcd10(`${s[1]}${s[2]}`)) return { ...w, text: `${s[1]}${s[2]}` };
       // A three-character code in brackets after its description ("hypertension (I10)"), if listed.
       const b = /^[(\[]([A-TV-Z][0-9][0-9A-Z])[)\]][,;:.]?$/.exec(w.text);
       return b && isCommonIcd10(b[1]!) ? { ...w, text: b[1]! } : null;

@@ -846,3 +846,31 @@ describe('OCR splits and joins', () => {
     expect(got['referringProvider.practice']).toBe('Valley Physicians Group');
   });
 });
+
+describe('a label word opening a line of prose', () => {
+  const letter = (code: string): Piece[] => [
+    [51, 40, 'Lakeside Family Clinic', 14],
+    [51, 100, 'Dear Doctor,'],
+    [51, 120, 'Please see Harriet Quill, DOB 03/17/1979, to you for right knee osteoarthritis with'],
+    [51, 134, 'worsening pain. The patient can be reached at 1-512-318-2930. Diagnoses pertinent to this'],
+    [51, 148, `request include Unilateral primary osteoarthritis ${code}.`],
+    [51, 172, 'MRN: MR-581751'],
+    [51, 186, 'Member No.: 84803567931'],
+    [51, 220, 'Sincerely,'], [51, 240, 'Tomas Virel, MD'],
+  ];
+
+  it('reads no reason from "request" carrying on the sentence above ("... pertinent to this" / "request include ...")', () => {
+    const got = values(scan(letter('(M17.11)')));
+    expect(got['referral.reason']).toBe('right knee osteoarthritis with worsening pain');
+    expect(got['referral.diagnosisCodes']).toEqual(['M17.11']);
+  });
+
+  it('reads a code in prose with a bracket of speckle after its letter ("(M]17.11)")', () => {
+    expect(values(scan(letter('(M]17.11)')))['referral.diagnosisCodes']).toEqual(['M17.11']);
+  });
+
+  it('still reads a colon-less label opening a line under a labelled line ("Referring Practice Greenway Primary Care")', () => {
+    const got = values(scan(form([[52, 252, 'Referring Physician: David Martinez, MD, FACP'], [52, 266, 'Referring Practice Greenway Primary Care']])));
+    expect(got['referringProvider.practice']).toBe('Greenway Primary Care');
+  });
+});
