@@ -6,7 +6,7 @@
  */
 import { FIELD_KEYS, type FieldKey } from '../fields.ts';
 import { reviewGate, type ExtractedFields, type Extraction } from '../extraction.ts';
-import type { DocumentLayout, LayoutPage } from '../layout.ts';
+import type { BBox, DocumentLayout } from '../layout.ts';
 import { isCommonIcd10, normalizeState, stateForZip, validateFieldValue } from '../normalize/index.ts';
 import { icd10Description, lookAlikeCodes } from '../normalize/icd10.ts';
 import { calibratedConfidence } from './calibration.ts';
@@ -284,9 +284,15 @@ function mergeCodes(cands: Candidate[]): Candidate[] {
   return [merged, ...cands.filter((c) => c.offPage)];
 }
 
-/** Whether a word under the box was recovered (decode/unread-lines.ts): no second reading vouches for it. */
-function recoveredUnder(page: LayoutPage | undefined, bbox: readonly number[]): boolean {
-  return page?.source === 'ocr' && page.blocks.some((b) => b.lines.some((l) => l.words.some((w) => w.recovered === true && boxesOverlap(w.bbox, bbox))));
+/** Per OCR'd page, the boxes of its recovered words (decode/unread-lines.ts): no second reading vouches for them. */
+function recoveredBoxes(layout: DocumentLayout): Map<number, BBox[]> {
+  const out = new Map<number, BBox[]>();
+  for (const page of layout.pages) {
+    if (page.source !== 'ocr') continue;
+    const boxes = page.blocks.flatMap((b) => b.lines.flatMap((l) => l.words.filter((w) => w.recovered === true).map((w) => w.bbox)));
+    if (boxes.length > 0) out.set(page.pageNumber, boxes);
+  }
+  return out;
 }
 
 export function extractOffline(layout: DocumentLayout, options: OfflineOptions): Extraction {
@@ -294,6 +300,7 @@ export function extractOffline(layout: DocumentLayout, options: OfflineOptions):
   const { cls, chosen, unread, unreadKeys } = offlineChosen(layout, today);
   const fields: ExtractedFields = {};
   const facts = new Map<number, PageFacts>(cls.contentPages.map((p) => [p.pageNumber, pageFacts(p)]));
+  const recovered = recoveredBoxes(layout);
   for (const key of FIELD_KEYS) {
     const ch = chosen[key];
     if (!ch) continue;
@@ -301,7 +308,7 @@ export function extractOffline(layout: DocumentLayout, options: OfflineOptions):
     const f = facts.get(c.page);
     let confidence = Math.min(calibratedConfidence(key, ch), f ? fragilityCap(key, ch, f) : 1);
     // Read from a line the page reading missed, cut out and read once alone: a person confirms it.
-    if (recoveredUnder(layout.pages.find((p) => p.pageNumber === c.page), c.bbox)) confidence = Math.min(confidence, FRAGILE_CAP);
+    if (recovered.get(c.page)?.some((b) => boxesOverlap(b, c.bbox))) confidence = Math.min(confidence, FRAGILE_CAP);
     fields[key] = { value: c.value, confidence: round(confidence), page: c.page, bbox: c.bbox.map(round) as typeof c.bbox };
   }
   let { needsReview: review, gate } = reviewGate(cls.documentType, cls.confidence, fields, options.reviewThreshold, DOCUMENT_FIELD_FLOOR);
