@@ -8,6 +8,7 @@
  * (or trimmed off a word it was run into, as in "Gender:[X]").
  */
 import type { OcrImage, OcrWord } from '../ocr/types.ts';
+import { inkComponents } from './components.ts';
 
 export interface Checkbox {
   /** Pixels of the OCR image. */
@@ -27,40 +28,15 @@ const INK = 190;
 
 /**
  * Square outlines of about the size of a capital letter (`textHeight`, the
- * median OCR word height in pixels). Linear in the page's pixels plus the area
- * of the candidate components.
+ * median OCR word height in pixels), among the page's 4-connected ink components
+ * (decode/components.ts). Linear in the page's pixels plus the area of the candidate components.
  */
 export function findCheckboxes(img: OcrImage, textHeight: number): Checkbox[] {
-  const { width: w, height: h, data } = img;
+  const { data } = img;
   const minSide = Math.max(6, Math.round(textHeight * 0.7));
   const maxSide = Math.round(textHeight * 1.8);
-  const dark = (i: number) => data[i]! < INK;
-  const seen = new Uint8Array(w * h);
-  const stack: number[] = [];
   const out: Checkbox[] = [];
-  for (let start = 0; start < w * h; start += 1) {
-    if (seen[start] || !dark(start)) continue;
-    let x0 = w;
-    let x1 = -1;
-    let y0 = h;
-    let y1 = -1;
-    let count = 0;
-    seen[start] = 1;
-    stack.push(start);
-    while (stack.length > 0) {
-      const p = stack.pop()!;
-      count += 1;
-      const x = p % w;
-      const y = (p - x) / w;
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-      if (x > 0 && !seen[p - 1] && dark(p - 1)) (seen[p - 1] = 1), stack.push(p - 1);
-      if (x < w - 1 && !seen[p + 1] && dark(p + 1)) (seen[p + 1] = 1), stack.push(p + 1);
-      if (y > 0 && !seen[p - w] && dark(p - w)) (seen[p - w] = 1), stack.push(p - w);
-      if (y < h - 1 && !seen[p + w] && dark(p + w)) (seen[p + w] = 1), stack.push(p + w);
-    }
+  for (const { x0, y0, x1, y1, pixels: count } of inkComponents(img, (i) => data[i]! < INK, 4)) {
     const bw = x1 - x0 + 1;
     const bh = y1 - y0 + 1;
     // A box (with a tick that may stick out of it) is text-sized; rules, cells and letters' strokes are not.

@@ -9,13 +9,10 @@
  */
 import type { BBox } from '../layout.ts';
 import type { OcrEngine, OcrImage, OcrWord } from '../ocr/types.ts';
+import { inkComponents } from './components.ts';
 import { cutLine } from './reread.ts';
 
-/** Ink: darker than this on the prepared page. */
-const INK = 128;
-/** At most this many lines a page are read again (a photo's clutter must not cost minutes). */
-export const MAX_UNREAD_LINES = 12;
-
+/** A box with exclusive ends (x1, y1) and its ink pixels. */
 interface Blob {
   x0: number;
   y0: number;
@@ -24,61 +21,10 @@ interface Blob {
   pixels: number;
 }
 
-/**
- * Connected runs of ink (8-connected) outside the covered mask, as boxes (x1, y1 exclusive).
- * Two passes with union-find over row runs: no recursion, one label a run.
- */
-function blobs(image: OcrImage, covered: Uint8Array): Blob[] {
-  const { width, height, data } = image;
-  const parent: number[] = [];
-  const find = (a: number): number => {
-    while (parent[a] !== a) a = parent[a] = parent[parent[a]!]!;
-    return a;
-  };
-  const union = (a: number, b: number) => {
-    const ra = find(a);
-    const rb = find(b);
-    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
-  };
-  type Run = { x0: number; x1: number; label: number };
-  let prev: Run[] = [];
-  const runsByRow: Run[][] = [];
-  for (let y = 0; y < height; y++) {
-    const row: Run[] = [];
-    let x = 0;
-    const base = y * width;
-    while (x < width) {
-      if (data[base + x]! >= INK || covered[base + x]) {
-        x++;
-        continue;
-      }
-      const start = x;
-      while (x < width && data[base + x]! < INK && !covered[base + x]) x++;
-      const run: Run = { x0: start, x1: x, label: parent.length };
-      parent.push(run.label);
-      // 8-connected: a run above touching this one's span widened by a pixel.
-      for (const p of prev) if (p.x0 <= run.x1 && p.x1 >= run.x0) union(run.label, p.label);
-      row.push(run);
-    }
-    runsByRow.push(row);
-    prev = row;
-  }
-  const byRoot = new Map<number, Blob>();
-  runsByRow.forEach((row, y) => {
-    for (const r of row) {
-      const root = find(r.label);
-      const b = byRoot.get(root);
-      if (!b) byRoot.set(root, { x0: r.x0, y0: y, x1: r.x1, y1: y + 1, pixels: r.x1 - r.x0 });
-      else {
-        b.x0 = Math.min(b.x0, r.x0);
-        b.x1 = Math.max(b.x1, r.x1);
-        b.y1 = y + 1;
-        b.pixels += r.x1 - r.x0;
-      }
-    }
-  });
-  return [...byRoot.values()];
-}
+/** Ink: darker than this on the prepared page. */
+const INK = 128;
+/** At most this many lines a page are read again (a photo's clutter must not cost minutes). */
+export const MAX_UNREAD_LINES = 12;
 
 /**
  * Boxes (pixels of `image`) of text lines no word of `words` covers: three or more
@@ -100,11 +46,14 @@ export function findUnreadLines(image: OcrImage, words: readonly OcrWord[], text
     const y1 = Math.min(height, Math.ceil(w.bbox[3]) + padY);
     for (let y = y0; y < y1; y++) covered.fill(1, y * width + x0, y * width + x1);
   }
-  const glyphs = blobs(image, covered).filter((b) => {
-    const h = b.y1 - b.y0;
-    const w = b.x1 - b.x0;
-    return h >= 0.35 * textHeight && h <= 1.5 * textHeight && w <= 2.5 * textHeight && b.pixels >= 6 && b.pixels < 0.9 * w * h;
-  });
+  // Boxes with exclusive ends from here on.
+  const glyphs: Blob[] = inkComponents(image, (i) => image.data[i]! < INK && !covered[i], 8)
+    .map((c) => ({ x0: c.x0, y0: c.y0, x1: c.x1 + 1, y1: c.y1 + 1, pixels: c.pixels }))
+    .filter((b) => {
+      const h = b.y1 - b.y0;
+      const w = b.x1 - b.x0;
+      return h >= 0.35 * textHeight && h <= 1.5 * textHeight && w <= 2.5 * textHeight && b.pixels >= 6 && b.pixels < 0.9 * w * h;
+    });
   glyphs.sort((a, b) => a.x0 - b.x0);
   // Glyphs in a row: sharing half the shorter one's height, the gap under a text height.
   const lines: Array<Blob & { glyphs: number }> = [];
