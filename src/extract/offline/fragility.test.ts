@@ -210,6 +210,32 @@ describe('fragile readings are capped below the gate', () => {
     expect(x.fields['insurance.memberId']!.confidence).toBeLessThan(0.95);
   });
 
+  it('an OCR-read member id or date read twice alike, unmended, with OCR at least half sure is not held for OCR doubt; a phone is', () => {
+    const scan = (conf: number, lines: Piece[], target: string) => {
+      const layout = makeLayout([page([...BASE, ...lines], 'ocr')], 'tiff');
+      for (const b of layout.pages[0]!.blocks) for (const l of b.lines) for (const w of l.words) {
+        w.reread = w.text;
+        if (w.text === target) w.confidence = conf;
+      }
+      return extractOffline(layout, { reviewThreshold: 0.95, today });
+    };
+    const member = (conf: number) => scan(conf, [[60, 170, 'Insurance: Aetna'], [60, 185, 'Member ID: W246617149']], 'W246617149').fields['insurance.memberId']!;
+    expect(member(0.65)).toMatchObject({ value: 'W246617149' });
+    expect(member(0.65).confidence).toBeGreaterThan(0.9);
+    // Under half sure, a person looks.
+    expect(member(0.4).confidence).toBeLessThanOrEqual(0.9);
+    // Mended ("l" read for a digit): the slip may be anywhere, a person looks.
+    const mended = scan(0.65, [[60, 170, 'Insurance: Aetna'], [60, 185, 'Member ID: W2466l7149']], 'W2466l7149').fields['insurance.memberId'];
+    expect(mended).toMatchObject({ value: 'W246617149' });
+    expect(mended!.confidence).toBeLessThanOrEqual(0.9);
+    const referralDate = (conf: number) => scan(conf, [[60, 170, 'Referral Date: 10/02/2025']], '10/02/2025').fields['referral.date']!;
+    expect(referralDate(0.6)).toMatchObject({ value: '2025-10-02' });
+    expect(referralDate(0.6).confidence).toBeGreaterThan(0.9);
+    expect(referralDate(0.3).confidence).toBeLessThanOrEqual(0.9);
+    const phone = scan(0.65, [[60, 170, 'Patient Phone: 555-201-3344']], '555-201-3344').fields['patient.phone']!;
+    expect(phone.confidence).toBeLessThanOrEqual(0.9);
+  });
+
   it('a payer that is only a label and a number is not read ("Insurance 10")', () => {
     const x = run([...BASE, [60, 170, 'Insurance: Insurance 10']]);
     expect(x.fields['insurance.payer']).toBeUndefined();
