@@ -559,6 +559,9 @@ export interface FormStats {
   unreadKeys: Set<FieldKey>;
 }
 
+/** A diagnosis code's shape, OCR's look-alikes and "@" standing for digits, in brackets or before a comma. */
+const CODE_SHAPED = /^[([{|]?[A-Z0-9$]?[\d@OoGSBIlZDQ]{1,2}[0-9A-Z@]?\.[0-9A-Z@]{1,4}[)\],;]?$/;
+
 /** Words of captions: a cell that reads as one is the next caption, not a garbled value. */
 const CAPTION_WORD = /^(code|zip|phone|name|date|number|no|id|state|city|address|fax|sex|gender|dob|mrn|group|member)$/;
 
@@ -714,9 +717,10 @@ export function readForm(page: PageInfo, today: Date, offPage: boolean, stats?: 
         // Code-shaped writing under a diagnosis label that reads as no code ("796.641" for
         // Z96.641 off the bundled list): the codes are there, unread (not counted in `unread`).
         // A code whose letter OCR read as a bracket ("(43.909") is one too, or a digit as "@" ("M@6.9").
+        // Or its digits as look-alike letters ("RGO.2" for R00.2), a digit left somewhere in it.
         // Under the label too, when what was tried first was the row above a caption.
         const seen = below ? words : [...words, ...valueBelow(occ, page, occs, 2)];
-        if (seen.some((w) => /^[([{|]?[A-Z0-9$]?[\d@]{1,2}[0-9A-Z@]?\.[0-9A-Z@]{1,4}[)\],;]?$/.test(w.text))) stats.unreadKeys.add('referral.diagnosisCodes');
+        if (seen.some((w) => CODE_SHAPED.test(w.text) && /\d/.test(w.text))) stats.unreadKeys.add('referral.diagnosisCodes');
       } else if (!titleWords) {
         // Garbled: three or more letters or digits (specks, "|", "oo", are a blank field's marks),
         // and not the next caption (a blank "ST" cell beside "Zip Code"). An option row is

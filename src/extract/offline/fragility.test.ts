@@ -118,6 +118,17 @@ describe('fragile readings are capped below the gate', () => {
     const at = makeLayout([page([...noCode, [60, 155, 'Diagnosis.....,.... M@6.9']], 'ocr')], 'tiff');
     readTwice(at.pages);
     expect(extractOffline(at, { reviewThreshold: 0.95, today }).notes?.['lostValues']).toBe(1);
+    // ... and one whose digits OCR read as look-alike letters (R00.2 as "RGO.2").
+    const letters = makeLayout([page([...noCode, [60, 155, 'Diagnosis (ICD-10): RGO.2']], 'ocr')], 'tiff');
+    readTwice(letters.pages);
+    const lettered = extractOffline(letters, { reviewThreshold: 0.95, today });
+    expect(lettered.fields['referral.diagnosisCodes']).toBeUndefined();
+    expect(lettered.notes?.['lostValues']).toBe(1);
+    expect(lettered.needsReview).toBe(true);
+    // A word with a dot and no digit is no code ("Dx: see attached note.").
+    const prose = makeLayout([page([...noCode, [60, 155, 'Diagnosis: see attached Hx.AB']], 'ocr')], 'tiff');
+    readTwice(prose.pages);
+    expect(extractOffline(prose, { reviewThreshold: 0.95, today }).notes?.['lostValues']).toBe(0);
   });
 
   it('a patient stamp in the footer corroborates the OCR-read name and DOB', () => {
