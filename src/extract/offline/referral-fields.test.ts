@@ -516,6 +516,13 @@ describe('leader dots and blank rules', () => {
     const v = values(doc(form([]).map((p): Piece => (p[2].startsWith('Reason for Referral') ? [60, 218, 'Reason for Referral ......'] : p)).concat([[60, 232, 'Recurrent kidney stones']])));
     expect(v['referral.reason']).toBe('Recurrent kidney stones');
   });
+
+  it('reads a label glued to its leader dots with a speck among them ("FaX.....o... (512) 924-0110")', () => {
+    expect(normWord('FaX.....o...')).toBe('fax');
+    expect(normWord('No.......')).toBe('no');
+    const v = values(doc(form([[60, 236, 'Provider FaX.....o... (512) 924-0110']])));
+    expect(v['referringProvider.fax']).toBe('5129240110');
+  });
 });
 
 describe('reasons with acronyms and labels without colons', () => {

@@ -39,8 +39,9 @@ export interface PageInfo {
 }
 
 export function normWord(text: string): string {
-  // Dotted leaders ("Name.........") are layout, not part of the word.
-  return text.replace(/[._…]{3,}$/, '').toLowerCase().replace(/[’']/g, "'").replace(/^[^a-z0-9#/&]+|[^a-z0-9#]+$/g, '').replace(/\./g, '');
+  // Dotted leaders ("Name.........") are layout, not part of the word, also with a speck OCR
+  // read as a letter among the dots ("FaX.....o...").
+  return text.replace(/[._…]{3,}(?:[oO°·,'`][._…]{2,})*$/, '').toLowerCase().replace(/[’']/g, "'").replace(/^[^a-z0-9#/&]+|[^a-z0-9#]+$/g, '').replace(/\./g, '');
 }
 
 function box(words: readonly Word[]): BBox {
