@@ -356,6 +356,15 @@ describe('names', () => {
     expect(value('patientName', words('Whitcombe, Marguerite K', { conf: [0.9, 0.95, 0.3] }))).toContainEqual(['patient.middleName', 'K']);
   });
 
+  it('doubts the name when it drops a middle name OCR was unsure of ("James VW. Ng": a garbled "W."), not when the middle is sure', () => {
+    const garbled = readValue('patientName', words('James VW. Ng', { conf: [0.95, 0.25, 0.96] }), today);
+    expect(garbled.map((v) => [v.key, v.value])).toEqual([['patient.firstName', 'James'], ['patient.lastName', 'Ng']]);
+    for (const v of garbled) expect(v).toMatchObject({ repairs: 1, doubt: 0.25 });
+    const plain = readValue('patientName', words('James W. Ng', { conf: [0.95, 0.93, 0.96] }), today);
+    expect(plain.map((v) => [v.key, v.value])).toContainEqual(['patient.middleName', 'W']);
+    for (const v of plain) expect(v).toMatchObject({ repairs: 0, doubt: 0 });
+  });
+
   it('does not read the next column caption as a name ("Fist Name"), nor a label with a colon', () => {
     expect(value('patient.lastName', words('Fist Name'))).toEqual([]);
     expect(value('patientName', words('Physician: Dr. Zoe Allen'))).toEqual([]);

@@ -763,16 +763,19 @@ export function readValue(key: FieldKey | 'patientName' | 'cityStateZip', input:
       // "Jones, Wel \l.": the name runs on into a part OCR could not read (an initial of
       // speckle): the letters it did read are suspect too, and a part is missing.
       const garbledTail = (n.stop !== undefined && n.words.length === words.indexOf(n.stop) && GARBLED_PART.test(n.stop.text)) || n.skipped === true;
-      const part = (key: FieldKey, value: string, ws: Word[]): ReadValue => ({ key, value, words: ws, ...mendedName(garbledTail || ws.some((w) => n.repaired.has(w))) });
-      const out: ReadValue[] = [
-        part('patient.firstName', n.first, n.words.filter((w) => w.text.replace(/[,.]$/, '') === n.first)),
-        part('patient.lastName', n.last, n.words.filter((w) => n.last.split(' ').includes(w.text.replace(/[,.]$/, '')))),
-      ];
       // A middle name is initials or name-like words; OCR debris ("Cos EE") is dropped, not reported.
       // A whole middle name read with very low OCR confidence is usually a smudge or a cell border.
       const middleWords = n.words.filter((w) => n.middle !== undefined && n.middle.split(' ').includes(w.text.replace(/[,.]+$/g, '')));
       const middleOk = n.middle !== undefined && n.middle.split(' ').every((p) => /^[A-Z]\.?$/.test(p) || plausibleName(p)) &&
         !middleWords.some((w) => w.text.replace(/[,.]+$/g, '').length > 1 && w.confidence < 0.4);
+      // ... but one OCR was unsure of is more often a middle name it garbled ("VW." for "W.", rendered
+      // sets: 6 of 6 such had one): the name is not all read, and a person looks.
+      const garbledMiddle = n.middle !== undefined && !middleOk && middleWords.some((w) => w.confidence < 0.5);
+      const part = (key: FieldKey, value: string, ws: Word[]): ReadValue => ({ key, value, words: ws, ...mendedName(garbledTail || garbledMiddle || ws.some((w) => n.repaired.has(w))) });
+      const out: ReadValue[] = [
+        part('patient.firstName', n.first, n.words.filter((w) => w.text.replace(/[,.]$/, '') === n.first)),
+        part('patient.lastName', n.last, n.words.filter((w) => n.last.split(' ').includes(w.text.replace(/[,.]$/, '')))),
+      ];
       if (n.middle && middleOk) out.push(part('patient.middleName', n.middle, n.words.filter((w) => w.text.replace(/[,.]+$/g, '') === n.middle)));
       for (const o of out) if (o.words.length === 0) o.words = n.words;
       return out;
