@@ -125,7 +125,7 @@ describe('fragile readings are capped below the gate', () => {
     expect(lettered.fields['referral.diagnosisCodes']).toBeUndefined();
     expect(lettered.notes?.['lostValues']).toBe(1);
     expect(lettered.needsReview).toBe(true);
-    // A word with a dot and no digit is no code ("Dx: see attached note.").
+    // A word with a dot and no digit is no code ("Hx.AB").
     const prose = makeLayout([page([...noCode, [60, 155, 'Diagnosis: see attached Hx.AB']], 'ocr')], 'tiff');
     readTwice(prose.pages);
     expect(extractOffline(prose, { reviewThreshold: 0.95, today }).notes?.['lostValues']).toBe(0);
