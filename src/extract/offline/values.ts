@@ -328,12 +328,12 @@ function readSex(words: readonly Word[]): ReadValue | null {
   if (head.some((x) => boxState(x.text) !== null) && head.filter((x) => /^(m|f|male|female)[,;]?$/i.test(x.text)).length >= 2) return null;
   // "M [X]F": a box OCR ran into the other option makes the row a checklist (the first box lost), not a value.
   if (head.slice(1).some((x) => /^(\[[xX×IJOCl0]?\]?|[xX×]\]|☒|☐)(m|f|male|female)[,;]?$/i.test(x.text))) return null;
+  // A sex option as a row writes it ("M", "Female,", "F/").
+  const option = (t: string) => /^(m|f|male|female)[,;/]?$/i.test(t) ? normalizeSex(t.replace(/[,;/]$/, '')) : null;
   // "| 1 Male Female": both options in a row, their boxes read as anything ("1", "|"): a checkbox row.
-  const opts = new Set(head.map((x) => (/^(m|f|male|female)[,;/]?$/i.test(x.text) ? normalizeSex(x.text.replace(/[,;/]$/, '')) : null)).filter((v) => v !== null));
-  if (opts.size >= 2) return null;
+  if (new Set(head.map((x) => option(x.text)).filter((v) => v !== null)).size >= 2) return null;
   const value = normalizeSex(w.text.replace(/[,;]$/, ''));
   // "M  F" or "Male Female" with no readable mark: an option row (boxes drawn, not text), not a value.
-  const option = (t: string) => /^(m|f|male|female)[,;/]?$/i.test(t) ? normalizeSex(t.replace(/[,;/]$/, '')) : null;
   if (value && option(w.text) && words.slice(1, 4).some((x) => option(x.text) !== null && option(x.text) !== value)) return null;
   if (value) return { key: 'patient.sex', value, words: [w], repairs: 0, doubt: 0 };
   // "Femole": a sex word with one OCR slip.
