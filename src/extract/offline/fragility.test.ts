@@ -90,8 +90,8 @@ describe('fragile readings are capped below the gate', () => {
   });
 
   it('a labelled field whose writing OCR garbled holds the document; a blank labelled field does not', () => {
-    const read = (extra: Piece[]) => {
-      const layout = makeLayout([page([...BASE, ...extra], 'ocr')], 'tiff');
+    const read = (extra: Piece[], base: Piece[] = BASE) => {
+      const layout = makeLayout([page([...base, ...extra], 'ocr')], 'tiff');
       readTwice(layout.pages);
       return extractOffline(layout, { reviewThreshold: 0.95, today });
     };
@@ -104,31 +104,22 @@ describe('fragile readings are capped below the gate', () => {
     expect(blank.needsReview).toBe(false);
     // A code-shaped token under the diagnosis label that reads as no code (Z96.641 as "796.641").
     const noCode = BASE.filter((p) => !p[2].startsWith('Diagnosis'));
-    const layout = makeLayout([page([...noCode, [60, 155, 'Diagnosis Code: 796.641']], 'ocr')], 'tiff');
-    readTwice(layout.pages);
-    const dx = extractOffline(layout, { reviewThreshold: 0.95, today });
+    const readDx = (line: string) => read([[60, 155, line]], noCode);
+    const dx = readDx('Diagnosis Code: 796.641');
     expect(dx.fields['referral.diagnosisCodes']).toBeUndefined();
     expect(dx.notes?.['lostValues']).toBe(1);
     expect(dx.needsReview).toBe(true);
     // ... and one whose letter OCR read as a bracket (G43.909 as "(43.909").
-    const bracket = makeLayout([page([...noCode, [60, 155, 'ICD-10 Codes: (43.909']], 'ocr')], 'tiff');
-    readTwice(bracket.pages);
-    expect(extractOffline(bracket, { reviewThreshold: 0.95, today }).notes?.['lostValues']).toBe(1);
+    expect(readDx('ICD-10 Codes: (43.909').notes?.['lostValues']).toBe(1);
     // ... and one with a digit read as "@" (M06.9 as "M@6.9").
-    const at = makeLayout([page([...noCode, [60, 155, 'Diagnosis.....,.... M@6.9']], 'ocr')], 'tiff');
-    readTwice(at.pages);
-    expect(extractOffline(at, { reviewThreshold: 0.95, today }).notes?.['lostValues']).toBe(1);
+    expect(readDx('Diagnosis.....,.... M@6.9').notes?.['lostValues']).toBe(1);
     // ... and one whose digits OCR read as look-alike letters (R00.2 as "RGO.2").
-    const letters = makeLayout([page([...noCode, [60, 155, 'Diagnosis (ICD-10): RGO.2']], 'ocr')], 'tiff');
-    readTwice(letters.pages);
-    const lettered = extractOffline(letters, { reviewThreshold: 0.95, today });
+    const lettered = readDx('Diagnosis (ICD-10): RGO.2');
     expect(lettered.fields['referral.diagnosisCodes']).toBeUndefined();
     expect(lettered.notes?.['lostValues']).toBe(1);
     expect(lettered.needsReview).toBe(true);
     // A word with a dot and no digit is no code ("Hx.AB").
-    const prose = makeLayout([page([...noCode, [60, 155, 'Diagnosis: see attached Hx.AB']], 'ocr')], 'tiff');
-    readTwice(prose.pages);
-    expect(extractOffline(prose, { reviewThreshold: 0.95, today }).notes?.['lostValues']).toBe(0);
+    expect(readDx('Diagnosis: see attached Hx.AB').notes?.['lostValues']).toBe(0);
   });
 
   it('a patient stamp in the footer corroborates the OCR-read name and DOB', () => {
